@@ -1,0 +1,36 @@
+"""Tandem's Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from saas.config import ROOT, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``config`` overrides."""
+    from dotenv import load_dotenv
+
+    load_dotenv(ROOT / ".env", override=False)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from saas import app_setup
+
+    app_setup.init_extensions(app)
+    app_setup.register_blueprints(app)
+    app_setup.register_hooks(app)
+    app_setup.register_template_helpers(app)
+    app_setup.register_cli(app)
+    return app

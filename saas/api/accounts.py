@@ -1,0 +1,3 @@
+"""API: accounts."""
+
+from __future__ import annotations

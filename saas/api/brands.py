@@ -1,0 +1,3 @@
+"""API: brands."""
+
+from __future__ import annotations

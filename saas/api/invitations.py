@@ -1,0 +1,3 @@
+"""API: invitations."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""API: openapi."""
+
+from __future__ import annotations

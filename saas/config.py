@@ -1,0 +1,87 @@
+"""Settings from environment variables (and a ``.env`` file).  See README's configuration table."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` spellings and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """A per-machine secret for development, kept in the instance folder."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    e = dict(os.environ if env is None else env)
+    tandem_env = e.get("TANDEM_ENV", "development")
+    production = tandem_env == "production"
+    secret = e.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when TANDEM_ENV=production")
+        secret = _dev_secret(instance_path)
+    database_url = normalise_database_url(
+        e.get("DATABASE_URL") or f"sqlite:///{instance_path / 'tandem.db'}"
+    )
+    redis_url = e.get("REDIS_URL") or None
+    return {
+        "TANDEM_ENV": tandem_env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # redis: a real RQ queue; thread: an in-process worker; eager: run at once (tests).
+        "JOBS_MODE": e.get("JOBS_MODE") or ("redis" if redis_url else "thread"),
+        "QUEUE_NAME": e.get("QUEUE_NAME", "tandem"),
+        "BASE_URL": e.get("BASE_URL", "http://localhost:5000").rstrip("/"),
+        "UPLOAD_DIR": e.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        "MAIL_SERVER": e.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(e.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": e.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": e.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(e.get("MAIL_USE_TLS"), True),
+        "MAIL_FROM": e.get("MAIL_FROM", "Tandem <no-reply@tandem.local>"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(e.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(e.get("SESSION_COOKIE_SECURE"), production),
+        "PERMANENT_SESSION_LIFETIME": int(e.get("SESSION_LIFETIME_SECONDS", str(14 * 24 * 3600))),
+        "MAX_CONTENT_LENGTH": int(e.get("MAX_UPLOAD_BYTES", str(4 * 1024 * 1024))),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": e.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool(e.get("RATELIMIT_ENABLED"), True),
+        "LOGIN_LIMIT_PER_ACCOUNT": e.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_IP": e.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
+        "TOKEN_TTL_HOURS": {"password_reset": 2, "magic_link": 0.5, "invitation": 24 * 7},
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en", "ar"],
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PER_PAGE": 20,
+    }

@@ -1,0 +1,69 @@
+"""English and Arabic: locale selection, and catalogues compiled from ``.po`` at start-up.
+
+Compiling at start keeps binaries out of git and the ``.mo`` always in step with the ``.po``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+
+__all__ = ["gettext", "lazy_gettext", "ngettext", "init_app", "text_direction", "LANGUAGES"]
+
+SOURCE_DIR = Path(__file__).parent / "translations"
+LANGUAGES = ("en", "ar")
+RTL = {"ar"}
+
+
+def compile_catalogues(target: Path) -> Path:
+    """Compile every ``<lang>/LC_MESSAGES/messages.po`` under SOURCE_DIR into ``target``."""
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/*.po"):
+        rel = po_path.relative_to(SOURCE_DIR).with_suffix(".mo")
+        mo_path = target / rel
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=rel.parts[0])
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo")
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalog)
+        os.replace(tmp, mo_path)
+    return target
+
+
+def select_locale() -> str:
+    from flask_login import current_user
+
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LANGUAGES:
+        return user_locale
+    brand = getattr(g, "brand", None)
+    if brand is not None and brand.language in LANGUAGES:
+        return brand.language
+    cookie = request.cookies.get("lang")
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()) in RTL else "ltr"
+
+
+def init_app(app: Flask, babel: Babel) -> None:
+    compiled = compile_catalogues(Path(app.instance_path) / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    @app.context_processor
+    def _i18n_context() -> dict[str, object]:
+        locale = str(get_locale())
+        return {"current_locale": locale, "text_direction": text_direction(), "LANGUAGES": LANGUAGES}

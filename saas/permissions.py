@@ -1,0 +1,69 @@
+"""The permission matrix: which role may do what.  docs/PERMISSIONS.md is checked against it.
+
+Tenant and brand scope are enforced separately and centrally (``tenants.scoping``); this
+module only answers "may this role perform this act at all?".
+"""
+
+from __future__ import annotations
+
+from tenants.models import Role
+
+OWNER = Role.OWNER
+CONSULTANT = Role.CONSULTANT
+LEADER = Role.CLIENT_LEADER
+TEAM = Role.CLIENT_TEAM
+EVERYONE = frozenset(Role)
+STAFF = frozenset({OWNER, CONSULTANT})
+
+MATRIX: dict[str, frozenset[Role]] = {
+    "brand.view": EVERYONE,
+    "brand.create": STAFF,
+    "brand.edit": STAFF,
+    "brand.archive": STAFF,
+    "brand.assign_consultants": frozenset({OWNER}),
+    "member.view": STAFF,
+    "member.invite_staff": frozenset({OWNER}),
+    "member.invite_client": STAFF,
+    "member.change_role": frozenset({OWNER}),
+    "member.remove": frozenset({OWNER}),
+    "agency.settings": frozenset({OWNER}),
+    "audit.view": frozenset({OWNER}),
+    "outbox.view": frozenset({OWNER}),
+    "billing.manage": frozenset({OWNER}),
+    "token.manage_own": EVERYONE,
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "brand.view": "See a brand workspace (within the member's brand scope)",
+    "brand.create": "Create a client brand workspace",
+    "brand.edit": "Edit a brand's name, industry, website, time zone, language, logo",
+    "brand.archive": "Archive and restore a brand",
+    "brand.assign_consultants": "Assign consultants to a brand",
+    "member.view": "See the agency's members and pending invitations",
+    "member.invite_staff": "Invite owners and consultants",
+    "member.invite_client": "Invite client leaders and client team members (to brands in scope)",
+    "member.change_role": "Change a member's role and brands",
+    "member.remove": "Remove a member (ends their sessions and tokens)",
+    "agency.settings": "Agency name, branding and methodology",
+    "audit.view": "Read the audit log",
+    "outbox.view": "Read the email outbox",
+    "billing.manage": "Subscription and billing",
+    "token.manage_own": "Create and revoke one's own API tokens",
+}
+
+
+def can(role: str | Role, permission: str) -> bool:
+    """True when ``role`` holds ``permission``.  Unknown permissions are denied."""
+    try:
+        return Role(role) in MATRIX.get(permission, frozenset())
+    except ValueError:
+        return False
+
+
+def invitable_roles(inviter_role: str | Role) -> list[Role]:
+    roles: list[Role] = []
+    if can(inviter_role, "member.invite_staff"):
+        roles += [OWNER, CONSULTANT]
+    if can(inviter_role, "member.invite_client"):
+        roles += [LEADER, TEAM]
+    return roles

@@ -1,0 +1,1 @@
+"""Use cases: load through the ORM, call the domain, persist, enqueue.  No request objects."""

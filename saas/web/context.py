@@ -1,0 +1,60 @@
+"""Resolve who is asking once per request and put their tenant scope in place."""
+
+from __future__ import annotations
+
+from contextvars import Token
+
+from flask import g
+from sqlalchemy import select
+
+from saas.extensions import db
+from saas.models import Membership, User
+from tenants.context import Scope, reset_scope, set_scope, system_scope, tenant_scope
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: ``"<id>:<session_version>"``; a rotated version ends the session."""
+    try:
+        raw_id, version = user_id.split(":", 1)
+        uid = int(raw_id)
+    except ValueError:
+        return None
+    user = db.session.scalar(select(User).where(User.id == uid))
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """All of a user's memberships, across agencies (used at sign-in and for the switcher)."""
+    with system_scope():
+        return list(
+            db.session.scalars(
+                select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+            )
+        )
+
+
+def resolve_membership(user: User, agency_id: int | None) -> Membership | None:
+    """The membership for the session's agency (or the user's first one)."""
+    if agency_id is None:
+        found = memberships_of(user)
+        return found[0] if found else None
+    with tenant_scope(agency_id):
+        return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def scope_for(membership: Membership) -> Scope:
+    return Scope(agency_id=membership.agency_id, brand_ids=membership.brand_ids)
+
+
+def enter(membership: Membership) -> None:
+    g.membership = membership
+    g.agency = membership.agency
+    g.scope_token = set_scope(scope_for(membership))
+
+
+def leave() -> None:
+    token: Token | None = g.pop("scope_token", None)
+    if token is not None:
+        reset_scope(token)

@@ -1,0 +1,1 @@
+"""Tenancy: agencies, memberships, brands, and the one place that enforces isolation."""

@@ -1,0 +1,228 @@
+"""Test fixtures: an app on a migrated database (SQLite, or a fresh PostgreSQL database when
+DATABASE_URL names one), real jobs (eager, or a real ``python -m worker`` process when
+REDIS_URL is set), two agencies with identical fixtures, and ``login_as``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from saas.config import normalise_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def _fresh_database_url(tmp_root: Path) -> tuple[str, callable]:
+    """A brand-new database for this run, and a function that drops it."""
+    base = os.environ.get("DATABASE_URL")
+    if not base or base.startswith("sqlite"):
+        path = tmp_root / "tandem-test.db"
+        return f"sqlite:///{path}", lambda: None
+    url = make_url(normalise_database_url(base))
+    name = f"tandem_test_{RUN_ID}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url, drop = _fresh_database_url(tmp_path_factory.mktemp("db"))
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str | None:
+    return os.environ.get("REDIS_URL") or None
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from saas import create_app
+
+    instance = tmp_path_factory.mktemp("instance")
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "JOBS_MODE": "redis" if redis_url else "eager",
+        "REDIS_URL": redis_url,
+        "QUEUE_NAME": f"tandem-test-{RUN_ID}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "BASE_URL": "http://tandem.test",
+        "SERVER_NAME": None,
+    }
+    application = create_app(config)
+    with application.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return application
+
+
+@pytest.fixture(scope="session")
+def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | None]:
+    """A real RQ worker process (Redis mode only), sharing the test database."""
+    if not redis_url:
+        yield None
+        return
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        QUEUE_NAME=app.config["QUEUE_NAME"],
+        SECRET_KEY="test-secret",
+        BASE_URL="http://tandem.test",
+        UPLOAD_DIR=app.config["UPLOAD_DIR"],
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "worker", "--name", f"test-{RUN_ID}"], cwd=ROOT, env=env
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _clean_database(app) -> None:
+    from saas.extensions import db
+
+    with app.app_context():
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def db_app(app, worker_process):
+    """The app with an empty database and fresh rate limits, in an app context."""
+    from saas.extensions import db, limiter
+
+    _clean_database(app)
+    limiter.reset()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(db_app):
+    return db_app.test_client()
+
+
+@pytest.fixture
+def run_jobs(db_app, redis_url):
+    """Wait until every enqueued job has run (a no-op in eager mode)."""
+
+    def wait(timeout: float = 30.0) -> None:
+        if not redis_url:
+            return
+        from rq.registry import StartedJobRegistry
+
+        jobs = db_app.extensions["tandem_jobs"]
+        registry = StartedJobRegistry(queue=jobs.queue)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if jobs.queue.count == 0 and registry.count == 0:
+                time.sleep(0.05)
+                if jobs.queue.count == 0 and registry.count == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("jobs did not finish in time")
+        from saas.extensions import db
+
+        db.session.expire_all()
+
+    return wait
+
+
+@pytest.fixture
+def two_agencies(db_app):
+    """Agencies "Alpha" and "Bravo", each with two brands and a member in every role."""
+    from tests.factories import world
+
+    return world("Alpha"), world("Bravo")
+
+
+@pytest.fixture
+def alpha(two_agencies):
+    return two_agencies[0]
+
+
+@pytest.fixture
+def bravo(two_agencies):
+    return two_agencies[1]
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in by a real POST to /login (optionally choosing the agency)."""
+    from tests.factories import PASSWORD
+
+    def _login(membership_or_user, password: str = PASSWORD):
+        user = getattr(membership_or_user, "user", membership_or_user)
+        resp = client.post("/login", data={"email": user.email, "password": password})
+        assert resp.status_code in (302, 303), f"login failed for {user.email}: {resp.status_code}"
+        agency_id = getattr(membership_or_user, "agency_id", None)
+        if agency_id is not None:
+            with client.session_transaction() as sess:
+                sess["agency_id"] = agency_id
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api(client):
+    """``api(token).get('/api/v1/me')`` – a JSON client with a bearer token."""
+
+    class Api:
+        def __init__(self, token: str | None):
+            self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+        def _call(self, method: str, path: str, json=None, **kw):
+            return client.open(path, method=method, json=json, headers=self.headers, **kw)
+
+        def get(self, path, **kw):
+            return self._call("GET", path, **kw)
+
+        def post(self, path, json=None, **kw):
+            return self._call("POST", path, json=json, **kw)
+
+        def patch(self, path, json=None, **kw):
+            return self._call("PATCH", path, json=json, **kw)
+
+        def delete(self, path, **kw):
+            return self._call("DELETE", path, **kw)
+
+    return Api

@@ -1,0 +1,1 @@
+"""Background work: the queue (RQ on Redis, or in-process) and the jobs it runs."""
