@@ -49,12 +49,14 @@ def register_blueprints(app: Flask) -> None:
     from saas.web.brands.views import bp as brands_bp
     from saas.web.dashboard.views import bp as dashboard_bp
     from saas.web.members.views import bp as members_bp
+    from saas.web.members.views import invitations_bp
     from saas.web.settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(brands_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # token-authenticated only; no cookie is ever accepted there
@@ -89,6 +91,7 @@ def register_hooks(app: Flask) -> None:
 
     @app.teardown_request
     def _leave_tenant_scope(_exc: BaseException | None) -> None:
+        db.session.remove()
         web_context.leave()
 
     @app.after_request

@@ -26,7 +26,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+def _session_scope() -> int:
+    """One session per request (or per app context outside requests).
+
+    Tests reuse one app context across many requests; scoping by request context keeps
+    each request's identity map its own, as in production, so an object loaded in one
+    tenant scope is never served from the identity map to another.
+    """
+    from flask import has_request_context
+    from flask.globals import _cv_app, _cv_request
+
+    if has_request_context():
+        return id(_cv_request.get())
+    return id(_cv_app.get(None))
+
+
+# expire_on_commit=False: values stay readable after commit without a reload outside the
+# tenant scope (e.g. rendering after a service commits, or a test reading a fixture's id).
+db = SQLAlchemy(
+    model_class=Base,
+    session_options={"scopefunc": _session_scope, "expire_on_commit": False},
+)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
