@@ -59,6 +59,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(api_bp)
+    from saas.web.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     csrf.exempt(api_bp)  # token-authenticated only; no cookie is ever accepted there
 
 
@@ -93,6 +96,7 @@ def register_hooks(app: Flask) -> None:
     def _leave_tenant_scope(_exc: BaseException | None) -> None:
         db.session.remove()
         web_context.leave()
+        set_origin(Origin())  # threads are reused: no actor may outlive its request
 
     @app.after_request
     def _security_headers(response):  # type: ignore[no-untyped-def]
@@ -148,5 +152,7 @@ def register_template_helpers(app: Flask) -> None:
             )
         return g.brand_switcher
 
-    app.jinja_env.globals.update(allowed=allowed, role_label=role_label, brand_switcher=brand_switcher)
+    app.jinja_env.globals.update(
+        allowed=allowed, role_label=role_label, brand_switcher=brand_switcher
+    )
     app.jinja_env.globals["ROLE_NAMES"] = role_names

@@ -26,19 +26,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _session_scope() -> int:
-    """One session per request (or per app context outside requests).
+def _session_scope() -> tuple[int, int]:
+    """One session per request *and* app context.
 
-    Tests reuse one app context across many requests; scoping by request context keeps
-    each request's identity map its own, as in production, so an object loaded in one
-    tenant scope is never served from the identity map to another.
+    Tests reuse one app context across many requests, so keying by the request keeps
+    each request's identity map its own, as in production; keying by the app context
+    too gives a job run eagerly during a request (its own app context) its own session.
     """
     from flask import has_request_context
     from flask.globals import _cv_app, _cv_request
 
-    if has_request_context():
-        return id(_cv_request.get())
-    return id(_cv_app.get(None))
+    request_id = id(_cv_request.get()) if has_request_context() else 0
+    return request_id, id(_cv_app.get(None))
 
 
 # expire_on_commit=False: values stay readable after commit without a reload outside the

@@ -14,7 +14,15 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
-__all__ = ["gettext", "lazy_gettext", "ngettext", "init_app", "text_direction", "LANGUAGES"]
+__all__ = [
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "init_app",
+    "select_locale",
+    "text_direction",
+    "LANGUAGES",
+]
 
 SOURCE_DIR = Path(__file__).parent / "translations"
 LANGUAGES = ("en", "ar")
@@ -22,11 +30,17 @@ RTL = {"ar"}
 
 
 def compile_catalogues(target: Path) -> Path:
-    """Compile every ``<lang>/LC_MESSAGES/messages.po`` under SOURCE_DIR into ``target``."""
+    """Compile every ``<lang>/LC_MESSAGES/messages.po`` under SOURCE_DIR into ``target``.
+
+    The ``.mo`` takes the ``.po``'s modification time, and is rebuilt whenever the two differ
+    (newer *or older*, as after switching branches).  Written to a temporary file and renamed,
+    so several workers starting at once never read half a file.
+    """
     for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/*.po"):
         rel = po_path.relative_to(SOURCE_DIR).with_suffix(".mo")
         mo_path = target / rel
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        po_stat = po_path.stat()
+        if mo_path.exists() and mo_path.stat().st_mtime_ns == po_stat.st_mtime_ns:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as fh:
@@ -34,23 +48,39 @@ def compile_catalogues(target: Path) -> Path:
         fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo")
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalog)
+        os.utime(tmp, ns=(po_stat.st_atime_ns, po_stat.st_mtime_ns))
         os.replace(tmp, mo_path)
     return target
 
 
 def select_locale() -> str:
+    """The language for this request, first match wins.
+
+    1. the signed-in user's own choice (profile), so a person always reads their language;
+    2. the language of the brand being viewed (``g.brand``), so a client leader who never
+       chose one reads their brand's language;
+    3. the ``lang`` cookie set by the language links on the public pages;
+    4. the browser's Accept-Language;
+    5. the agency's default language, then English.
+    """
     from flask_login import current_user
 
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LANGUAGES:
         return user_locale
     brand = getattr(g, "brand", None)
-    if brand is not None and brand.language in LANGUAGES:
+    if brand is not None and getattr(brand, "language", None) in LANGUAGES:
         return brand.language
     cookie = request.cookies.get("lang")
     if cookie in LANGUAGES:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    best = request.accept_languages.best_match(LANGUAGES)
+    if best:
+        return best
+    agency = getattr(g, "agency", None)
+    if agency is not None and getattr(agency, "default_locale", None) in LANGUAGES:
+        return agency.default_locale
+    return "en"
 
 
 def text_direction() -> str:
@@ -66,4 +96,8 @@ def init_app(app: Flask, babel: Babel) -> None:
     @app.context_processor
     def _i18n_context() -> dict[str, object]:
         locale = str(get_locale())
-        return {"current_locale": locale, "text_direction": text_direction(), "LANGUAGES": LANGUAGES}
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(),
+            "LANGUAGES": LANGUAGES,
+        }

@@ -61,7 +61,9 @@ class BrandScoped(TenantScoped):
 
     @declared_attr
     def brand_id(cls) -> Mapped[int]:  # noqa: N805
-        return mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True, nullable=False)
+        return mapped_column(
+            ForeignKey("brands.id", ondelete="CASCADE"), index=True, nullable=False
+        )
 
 
 def _touches_tenant_data(state: ORMExecuteState) -> bool:
@@ -141,6 +143,9 @@ def _check_brand(obj: object, brand_ids: frozenset[int] | None) -> None:
     if brand_ids is None:
         return
     brand_id = getattr(obj, "brand_id", None) if isinstance(obj, BrandScoped) else None
+    if brand_id is None and isinstance(obj, BrandScoped):
+        # Linked through the relationship but not yet synchronised to the column.
+        brand_id = getattr(obj.__dict__.get("brand"), "id", None)
     if isinstance(obj, BrandRoot):
         brand_id = obj.id  # type: ignore[attr-defined]
     if brand_id is not None and brand_id not in brand_ids:

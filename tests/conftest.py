@@ -121,17 +121,30 @@ def _clean_database(app) -> None:
                     conn.execute(table.delete())
 
 
+def _forget_request_globals(sender, **_extra) -> None:
+    """Flask reuses the test's app context for each request: clear ``g`` between them,
+    as a real server (one app context per request) would, so no cached user leaks."""
+    from flask import g
+
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture
 def db_app(app, worker_process):
     """The app with an empty database and fresh rate limits, in an app context."""
+    from flask import request_started
+
     from saas.extensions import db, limiter
 
     _clean_database(app)
     limiter.reset()
+    request_started.connect(_forget_request_globals, app)
     with app.app_context():
         yield app
         db.session.rollback()
         db.session.remove()
+    request_started.disconnect(_forget_request_globals, app)
 
 
 @pytest.fixture

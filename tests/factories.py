@@ -44,7 +44,9 @@ def agency(name: str | None = None, slug: str | None = None) -> Agency:
     return a
 
 
-def member(ag: Agency, role: str, u: User | None = None, brands: list[Brand] = (), **kw) -> Membership:
+def member(
+    ag: Agency, role: str, u: User | None = None, brands: list[Brand] = (), **kw
+) -> Membership:
     u = u or user()
     with tenant_scope(ag.id):
         m = Membership(agency_id=ag.id, user_id=u.id, role=role, **kw)
@@ -71,7 +73,13 @@ def api_token(m: Membership) -> str:
     raw = "tdm_" + secrets.token_urlsafe(32)
     with tenant_scope(m.agency_id):
         db.session.add(
-            ApiToken(agency_id=m.agency_id, user_id=m.user_id, name="test", token_hash=hash_token(raw), prefix=raw[:8])
+            ApiToken(
+                agency_id=m.agency_id,
+                user_id=m.user_id,
+                name="test",
+                token_hash=hash_token(raw),
+                prefix=raw[:8],
+            )
         )
         db.session.flush()
     return raw
@@ -97,16 +105,33 @@ class AgencyWorld:
 def world(label: str) -> AgencyWorld:
     """Identical fixtures per agency; ``label`` makes every visible string unique to it."""
     ag = agency(name=f"{label} Agency", slug=f"{label.lower()}-agency-{secrets.token_hex(2)}")
-    b1 = brand(ag, name=f"{label} Brand One", industry=f"{label} Industry", website=f"https://{label.lower()}-one.example")
+    b1 = brand(
+        ag,
+        name=f"{label} Brand One",
+        industry=f"{label} Industry",
+        website=f"https://{label.lower()}-one.example",
+    )
     b2 = brand(ag, name=f"{label} Brand Two")
     w = AgencyWorld(
         agency=ag,
         brand=b1,
         other_brand=b2,
         owner=member(ag, "owner", user(f"owner@{label.lower()}.test", f"{label} Owner")),
-        consultant=member(ag, "consultant", user(f"consultant@{label.lower()}.test", f"{label} Consultant"), brands=[b1, b2]),
-        leader=member(ag, "client_leader", user(f"leader@{label.lower()}.test", f"{label} Leader"), brands=[b1]),
-        team=member(ag, "client_team", user(f"team@{label.lower()}.test", f"{label} Team"), brands=[b1]),
+        consultant=member(
+            ag,
+            "consultant",
+            user(f"consultant@{label.lower()}.test", f"{label} Consultant"),
+            brands=[b1, b2],
+        ),
+        leader=member(
+            ag,
+            "client_leader",
+            user(f"leader@{label.lower()}.test", f"{label} Leader"),
+            brands=[b1],
+        ),
+        team=member(
+            ag, "client_team", user(f"team@{label.lower()}.test", f"{label} Team"), brands=[b1]
+        ),
     )
     for role in ("owner", "consultant", "leader", "team"):
         w.tokens[role] = api_token(getattr(w, role))

@@ -11,6 +11,7 @@ row, not the RQ job, is the truth and can always be re-enqueued.
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import logging
 import queue as stdlib_queue
@@ -23,7 +24,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ class RedisJobs:
     def submit(self, req: JobRequest) -> str:
         from rq import Retry
 
-        retry = Retry(max=req.max_retries, interval=list(req.intervals)) if req.max_retries else None
+        retry = (
+            Retry(max=req.max_retries, interval=list(req.intervals)) if req.max_retries else None
+        )
         job = self.queue.enqueue(
             req.func, *req.args, job_id=req.job_id, retry=retry, job_timeout=req.timeout
         )
@@ -70,7 +73,9 @@ class EagerJobs:
         self.app = app
 
     def submit(self, req: JobRequest) -> str:
-        run_with_retries(self.app, req, sleep=False)
+        # A fresh contextvars.Context: the job must not inherit the caller's tenant scope,
+        # exactly as in a worker process (a job that forgets tenant_scope fails here too).
+        contextvars.Context().run(run_with_retries, self.app, req, sleep=False)
         return req.job_id
 
 
@@ -145,14 +150,21 @@ def init_queue(app: Flask) -> None:
 
 
 def enqueue_now(func: str, *args: Any, **options: Any) -> str:
-    req = JobRequest(func=func, args=args, job_id=options.pop("job_id", None) or uuid.uuid4().hex, **options)
+    req = JobRequest(
+        func=func, args=args, job_id=options.pop("job_id", None) or uuid.uuid4().hex, **options
+    )
     return current_app.extensions["tandem_jobs"].submit(req)
 
 
-def enqueue_after_commit(session: Session, func: str, *args: Any, **options: Any) -> str:
+def enqueue_after_commit(session: Session | scoped_session, func: str, *args: Any, **options: Any) -> str:
     """Enqueue once ``session`` commits; dropped if it rolls back.  Returns the job id."""
     job_id = options.pop("job_id", None) or uuid.uuid4().hex
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        # Begin now so that a rollback before any SQL still discards this job.
+        session.begin()
     session.info.setdefault("tandem_after_commit", []).append((app, func, args, job_id, options))
     return job_id
 

@@ -119,7 +119,9 @@ def endpoint(
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send a JSON body with Content-Type: application/json.")
+        raise ApiError(
+            415, "unsupported_media_type", "Send a JSON body with Content-Type: application/json."
+        )
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
@@ -128,7 +130,9 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ApiError(422, "validation_failed", "Some fields are invalid.", fields=_fields(exc)) from None
+        raise ApiError(
+            422, "validation_failed", "Some fields are invalid.", fields=_fields(exc)
+        ) from None
 
 
 def _fields(exc: ValidationError) -> dict[str, str]:
@@ -149,7 +153,9 @@ def authenticate() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
-        raise ApiError(401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>.")
+        raise ApiError(
+            401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>."
+        )
     with system_scope():
         token = db.session.scalar(
             select(ApiToken).where(ApiToken.token_hash == hash_token(raw.strip()))
@@ -198,9 +204,16 @@ def page_params() -> tuple[int, int]:
         try:
             value = int(raw)
         except ValueError:
-            raise ApiError(400, "bad_request", f"{name} must be an integer.", {name: "Must be an integer."}) from None
+            raise ApiError(
+                400, "bad_request", f"{name} must be an integer.", {name: "Must be an integer."}
+            ) from None
         if not lo <= value <= hi:
-            raise ApiError(400, "bad_request", f"{name} must be between {lo} and {hi}.", {name: f"Between {lo} and {hi}."})
+            raise ApiError(
+                400,
+                "bad_request",
+                f"{name} must be between {lo} and {hi}.",
+                {name: f"Between {lo} and {hi}."},
+            )
         return value
 
     return _int("page", 1, 1, 1_000_000), _int("per_page", 20, 1, 100)
@@ -220,7 +233,11 @@ def page_payload(items: list[Any], page: int, per_page: int, total: int) -> dict
 
 PAGE_QUERY = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
 ]
 
 

@@ -1,3 +1,220 @@
-"""API: brands."""
+"""API: client brand workspaces.
+
+The same service as the web pages; the tenant and brand scope set by token authentication
+decides what a caller can see, so an id of another agency (or of a brand outside a client
+user's scope) answers 404.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from flask import current_app, g, request, url_for
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.models import Brand
+from saas.services import brands as brands_service
+from saas.web.common import paginate
+
+TAGS = ["brands"]
+
+
+class BrandCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr = Field(max_length=brands_service.NAME_MAX)
+    industry: StrictStr | None = Field(default=None, max_length=brands_service.INDUSTRY_MAX)
+    website: StrictStr | None = Field(default=None, max_length=brands_service.WEBSITE_MAX)
+    timezone: StrictStr = Field(default="UTC", max_length=64, examples=["Asia/Dubai"])
+    language: Literal["en", "ar"] = "en"
+
+
+class BrandUpdate(BaseModel):
+    """Every field optional: only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr | None = Field(default=None, max_length=brands_service.NAME_MAX)
+    industry: StrictStr | None = Field(default=None, max_length=brands_service.INDUSTRY_MAX)
+    website: StrictStr | None = Field(default=None, max_length=brands_service.WEBSITE_MAX)
+    timezone: StrictStr | None = Field(default=None, max_length=64)
+    language: Literal["en", "ar"] | None = None
+
+
+class BrandOut(BaseModel):
+    id: int
+    name: str
+    industry: str | None
+    website: str | None
+    timezone: str
+    language: Literal["en", "ar"]
+    logo_url: str | None
+    archived: bool
+    archived_at: datetime | None
+    created_at: datetime
+    consultant_ids: list[int]
+
+
+class PageMeta(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    next_page: int | None
+
+
+class BrandPage(BaseModel):
+    data: list[BrandOut]
+    meta: PageMeta
+
+
+LIST_QUERY = [
+    *PAGE_QUERY,
+    {
+        "name": "q",
+        "in": "query",
+        "description": "Case-insensitive search in the brand name",
+        "schema": {"type": "string", "maxLength": brands_service.NAME_MAX},
+    },
+    {
+        "name": "archived",
+        "in": "query",
+        "description": "true: only archived brands; false (default): only active ones",
+        "schema": {"type": "boolean", "default": False},
+    },
+]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
+
+
+def brand_json(brand: Brand) -> dict[str, Any]:
+    version = brands_service.logo_version(brand)
+    logo_url = None
+    if version:
+        path = url_for("brands.logo", brand_id=brand.id, v=version, _external=False)
+        logo_url = current_app.config["BASE_URL"] + path
+    return {
+        "id": brand.id,
+        "name": brand.name,
+        "industry": brand.industry,
+        "website": brand.website,
+        "timezone": brand.timezone,
+        "language": brand.language,
+        "logo_url": logo_url,
+        "archived": brand.is_archived,
+        "archived_at": _iso(brand.archived_at),
+        "created_at": _iso(brand.created_at),
+        "consultant_ids": brands_service.consultant_ids(brand),
+    }
+
+
+def _load(brand_id: int) -> Brand:
+    brand = brands_service.load(brand_id)
+    if brand is None:
+        raise ApiError(404, "not_found", "No brand with this id.")
+    return brand
+
+
+def _archived_arg() -> bool:
+    raw = request.args.get("archived", "false").strip().lower()
+    if raw in ("true", "1"):
+        return True
+    if raw in ("false", "0", ""):
+        return False
+    raise ApiError(
+        400,
+        "bad_request",
+        "archived must be true or false.",
+        {"archived": "Must be true or false."},
+    )
+
+
+@endpoint(
+    "/brands",
+    "GET",
+    summary="List brands",
+    tags=TAGS,
+    permission="brand.view",
+    response=BrandPage,
+    query=LIST_QUERY,
+    errors=(400, 401),
+)
+def list_brands() -> dict[str, Any]:
+    page, per_page = page_params()
+    stmt = brands_service.search(request.args.get("q"), archived=_archived_arg())
+    result = paginate(stmt, page, per_page)
+    return page_payload([brand_json(b) for b in result.items], page, per_page, result.total)
+
+
+@endpoint(
+    "/brands",
+    "POST",
+    summary="Create a brand",
+    tags=TAGS,
+    permission="brand.create",
+    body=BrandCreate,
+    response=BrandOut,
+    status=201,
+    errors=(400, 401, 403, 415, 422),
+)
+def create_brand(data: BrandCreate) -> dict[str, Any]:
+    brand = brands_service.create(g.membership, data.model_dump())
+    return brand_json(brand)
+
+
+@endpoint(
+    "/brands/<int:brand_id>",
+    "GET",
+    summary="Get a brand",
+    tags=TAGS,
+    permission="brand.view",
+    response=BrandOut,
+    errors=(401, 404),
+)
+def get_brand(brand_id: int) -> dict[str, Any]:
+    return brand_json(_load(brand_id))
+
+
+@endpoint(
+    "/brands/<int:brand_id>",
+    "PATCH",
+    summary="Change some of a brand's fields",
+    tags=TAGS,
+    permission="brand.edit",
+    body=BrandUpdate,
+    response=BrandOut,
+    errors=(400, 401, 403, 404, 415, 422),
+)
+def update_brand(brand_id: int, data: BrandUpdate) -> dict[str, Any]:
+    brand = _load(brand_id)
+    brands_service.update(brand, data.model_dump(exclude_unset=True))
+    return brand_json(brand)
+
+
+@endpoint(
+    "/brands/<int:brand_id>",
+    "DELETE",
+    summary="Archive a brand (it can be restored)",
+    tags=TAGS,
+    permission="brand.archive",
+    response=BrandOut,
+    errors=(401, 403, 404),
+)
+def archive_brand(brand_id: int) -> dict[str, Any]:
+    return brand_json(brands_service.archive(_load(brand_id)))
+
+
+@endpoint(
+    "/brands/<int:brand_id>/restore",
+    "POST",
+    summary="Restore an archived brand",
+    tags=TAGS,
+    permission="brand.archive",
+    response=BrandOut,
+    errors=(401, 403, 404),
+)
+def restore_brand(brand_id: int) -> dict[str, Any]:
+    return brand_json(brands_service.restore(_load(brand_id)))

@@ -29,9 +29,7 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active_user: Mapped[bool] = mapped_column(Boolean, default=True)
     # Rotating this ends every session and remember-me cookie of the user.
-    session_version: Mapped[str] = mapped_column(
-        String(32), default=lambda: secrets.token_hex(8)
-    )
+    session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 

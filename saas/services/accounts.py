@@ -1,6 +1,8 @@
-"""Accounts: sign-up (agency + owner), password authentication.
+"""Accounts: sign-up (agency + owner), sign-in by password or magic link, password reset.
 
 Web and API both call these; they raise ``ServiceError`` subclasses with per-field messages.
+Emails about an account are queued in the agency of the user's first membership (the
+outbox is tenant-owned); a user with no membership gets no email and cannot sign in.
 """
 
 from __future__ import annotations
@@ -11,14 +13,22 @@ import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import select
 
 from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Agency, Membership, User
-from saas.services import audit
-from saas.services.errors import Conflict, ValidationFailed
-from saas.services.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
+from saas.services import audit, links
+from saas.services.errors import Conflict, Forbidden, ServiceError, ValidationFailed
+from saas.services.mail import queue_email
+from saas.services.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
 
@@ -33,7 +43,12 @@ class SignupResult:
 def normalise_email(raw: str) -> str:
     """Validate syntax (no DNS) and lower-case; raises ValidationFailed on the ``email`` field."""
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        return validate_email(
+            raw.strip(),
+            check_deliverability=False,
+            # Outside production, allow the reserved ".test" domains used by demos and tests.
+            test_environment=current_app.config.get("TANDEM_ENV") != "production",
+        ).normalized.lower()
     except (EmailNotValidError, AttributeError):
         raise ValidationFailed(
             _("Enter a valid email address."), {"email": _("Enter a valid email address.")}
@@ -114,5 +129,222 @@ def authenticate(email: str, password: str) -> User | None:
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
         return None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+class InvalidCredentials(ServiceError):
+    """Wrong email or password.  One message for both, so accounts cannot be discovered."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
+class NoMembership(Forbidden):
+    """The password is right but the person belongs to no agency (e.g. all were removed)."""
+
+    code = "no_membership"
+
+
+CLIENT_ROLES = frozenset({Role.CLIENT_LEADER.value, Role.CLIENT_TEAM.value})
+
+
+def lookup_email(raw: str) -> str:
+    """The form of a submitted email used for look-ups and rate-limit keys (never raises)."""
+    try:
+        return normalise_email(raw or "")
+    except ValidationFailed:
+        return (raw or "").strip().lower()
+
+
+def memberships_for(user: User) -> list[Membership]:
+    """Every membership of ``user`` across agencies, oldest first."""
+    with system_scope():
+        return list(
+            db.session.scalars(
+                select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+            )
+        )
+
+
+def email_locale(user: User, membership: Membership) -> str:
+    """The user's own language, else their agency's."""
+    return user.locale or membership.agency.default_locale or "en"
+
+
+def _no_membership() -> NoMembership:
+    return NoMembership(
+        _("Your account is not part of any agency any more. Ask your agency to invite you again.")
+    )
+
+
+def sign_in_with_password(email: str, password: str) -> Membership:
+    """Check the password and record the sign-in; returns the membership to start in.
+
+    Raises ``InvalidCredentials`` (a failed attempt, audited in the user's agency when the
+    email belongs to a member) or ``NoMembership``.  Commits.
+    """
+    email = lookup_email(email)
+    user = authenticate(email, password)
+    if user is None:
+        target = find_user_by_email(email)
+        found = memberships_for(target) if target is not None else []
+        if found:
+            with tenant_scope(found[0].agency_id):
+                audit.record("auth.login_failed", target, agency_id=found[0].agency_id)
+                db.session.commit()
+        raise InvalidCredentials(_("Email or password is incorrect."))
+    found = memberships_for(user)
+    if not found:
+        db.session.rollback()
+        raise _no_membership()
+    membership = found[0]
+    with tenant_scope(membership.agency_id):
+        audit.record(
+            "auth.login", user, actor=user, agency_id=membership.agency_id, method="password"
+        )
+        db.session.commit()
+    return membership
+
+
+def send_welcome_email(result: SignupResult) -> None:
+    """Greet a new owner (after ``signup``).  Commits."""
+    with tenant_scope(result.agency.id):
+        queue_email(
+            to=result.user.email,
+            template="welcome",
+            locale=email_locale(result.user, result.membership),
+            name=result.user.name,
+            agency_name=result.agency.name,
+        )
+        db.session.commit()
+
+
+def _user_with_membership(email: str) -> tuple[User, list[Membership]] | None:
+    user = find_user_by_email(lookup_email(email))
+    if user is None or not user.is_active:
+        return None
+    found = memberships_for(user)
+    return (user, found) if found else None
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address belongs to an active member; else do nothing.
+
+    The caller answers the same either way.  Commits.
+    """
+    match = _user_with_membership(email)
+    if match is None:
+        return
+    user, found = match
+    raw = links.issue(user, links.PASSWORD_RESET)
+    membership = found[0]
+    with tenant_scope(membership.agency_id):
+        queue_email(
+            to=user.email,
+            template="password_reset",
+            locale=email_locale(user, membership),
+            name=user.name,
+            token=raw,
+            ttl_minutes=int(links.ttl(links.PASSWORD_RESET).total_seconds() // 60),
+        )
+        audit.record("auth.password_reset_requested", user, agency_id=membership.agency_id)
+        db.session.commit()
+
+
+def check_password_reset(token: str) -> User:
+    """The user a reset link is for, or ``Gone`` (410) when it expired or was used."""
+    return links.peek(token, links.PASSWORD_RESET).user
+
+
+def reset_password(token: str, password: str) -> Membership:
+    """Set a new password through a reset link.  Commits.
+
+    The link is used up, the user's other reset links stop working, and every existing
+    session and remember-me cookie of the user ends (``session_version`` rotates).
+    Returns the membership to sign in with.
+    """
+    check_password_strength(password or "")
+    user = links.consume(token, links.PASSWORD_RESET)
+    found = memberships_for(user)
+    if not found:
+        db.session.rollback()
+        raise _no_membership()
+    user.password_hash = hash_password(password)
+    user.end_all_sessions()
+    user.last_login_at = utcnow()
+    links.revoke_outstanding(user, links.PASSWORD_RESET)
+    membership = found[0]
+    with tenant_scope(membership.agency_id):
+        audit.record("auth.password_reset", user, actor=user, agency_id=membership.agency_id)
+        db.session.commit()
+    return membership
+
+
+def _client_membership(found: list[Membership]) -> Membership | None:
+    return next((m for m in found if m.role in CLIENT_ROLES), None)
+
+
+def request_magic_link(email: str) -> None:
+    """Email a sign-in link to a client user (leader or team); do nothing for anyone else.
+
+    Agency staff sign in with their password.  The caller answers the same either way.
+    Commits.
+    """
+    match = _user_with_membership(email)
+    if match is None:
+        return
+    user, found = match
+    membership = _client_membership(found)
+    if membership is None:
+        return
+    raw = links.issue(user, links.MAGIC_LINK)
+    with tenant_scope(membership.agency_id):
+        queue_email(
+            to=user.email,
+            template="magic_link",
+            locale=email_locale(user, membership),
+            name=user.name,
+            agency_name=membership.agency.name,
+            token=raw,
+            ttl_minutes=int(links.ttl(links.MAGIC_LINK).total_seconds() // 60),
+        )
+        db.session.commit()
+
+
+def check_magic_link(token: str) -> User:
+    """The user a sign-in link is for, or ``Gone`` (410).  Changes nothing."""
+    return links.peek(token, links.MAGIC_LINK).user
+
+
+def sign_in_with_magic_link(token: str) -> Membership:
+    """Use up a sign-in link; returns the client membership to start in.  Commits."""
+    user = links.consume(token, links.MAGIC_LINK)
+    membership = _client_membership(memberships_for(user))
+    if membership is None:
+        db.session.rollback()
+        raise _no_membership()
+    user.last_login_at = utcnow()
+    with tenant_scope(membership.agency_id):
+        audit.record(
+            "auth.login", user, actor=user, agency_id=membership.agency_id, method="magic_link"
+        )
+        db.session.commit()
+    return membership
+
+
+def record_logout(user: User, membership: Membership) -> None:
+    """Audit a sign-out in the agency the session was in.  Commits."""
+    with tenant_scope(membership.agency_id):
+        audit.record("auth.logout", user, actor=user, agency_id=membership.agency_id)
+        db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the user's language (``en`` or ``ar``).  Commits."""
+    if locale not in ("en", "ar"):
+        raise ValidationFailed(_("Choose a language."), {"locale": _("Choose a language.")})
+    user.locale = locale
+    db.session.commit()

@@ -18,7 +18,8 @@ class Origin:
     actor_email: str | None = None
 
 
-_origin: ContextVar[Origin] = ContextVar("tandem_audit_origin", default=Origin())
+_NO_ORIGIN = Origin()
+_origin: ContextVar[Origin | None] = ContextVar("tandem_audit_origin", default=None)
 
 
 def set_origin(origin: Origin) -> None:
@@ -26,7 +27,7 @@ def set_origin(origin: Origin) -> None:
 
 
 def set_actor(user_id: int | None, email: str | None) -> None:
-    _origin.set(replace(_origin.get(), actor_user_id=user_id, actor_email=email))
+    _origin.set(replace(_origin.get() or _NO_ORIGIN, actor_user_id=user_id, actor_email=email))
 
 
 def record(
@@ -39,7 +40,7 @@ def record(
     **details: Any,
 ) -> AuditEvent:
     """Add an audit event to the session; it is written with the caller's commit."""
-    origin = _origin.get()
+    origin = _origin.get() or _NO_ORIGIN
     event = AuditEvent(
         action=action,
         actor_user_id=getattr(actor, "id", None) or origin.actor_user_id,

@@ -36,11 +36,13 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
                 "base_url": current_app.config["BASE_URL"],
             }
         )
-        parts = {
-            name: "".join(tmpl.blocks[name](ctx)).strip()
-            for name in ("subject", "text", "html")
-            if name in tmpl.blocks
-        }
+        # A child template holds only its own blocks; the html wrapper lives in base.html.
+        base = env.get_template("email/base.html")
+        parts = {}
+        for name in ("subject", "text", "html"):
+            render = tmpl.blocks.get(name) or base.blocks.get(name)
+            if render is not None:
+                parts[name] = "".join(render(ctx)).strip()
     return parts["subject"], parts["text"], parts.get("html", "")
 
 
@@ -80,7 +82,11 @@ def deliver(message_id: int) -> None:
             _send_smtp(message)
             message.transport = "smtp"
         else:
-            log.info("email (not sent, no MAIL_SERVER) to=%s subject=%s", message.to_email, message.subject)
+            log.info(
+                "email (not sent, no MAIL_SERVER) to=%s subject=%s",
+                message.to_email,
+                message.subject,
+            )
             message.transport = "log"
     except Exception as exc:
         left = retries_left()

@@ -49,6 +49,9 @@ def scope_for(membership: Membership) -> Scope:
 
 
 def enter(membership: Membership) -> None:
+    from saas.services.audit import set_actor
+
+    set_actor(membership.user_id, membership.user.email)
     g.membership = membership
     g.agency = membership.agency
     g.scope_token = set_scope(scope_for(membership))

@@ -28,8 +28,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None):  # type: ignore[no-untyped-def]
-    body = {"error": {"code": code or API_CODES.get(status, "error"), "message": message, "fields": fields or {}}}
+def json_error(
+    status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None
+):  # type: ignore[no-untyped-def]
+    body = {
+        "error": {
+            "code": code or API_CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
     return jsonify(body), status
 
 

@@ -46,7 +46,10 @@ def test_bulk_update_cannot_reach_other_agency(two_agencies):
         db.session.execute(update(Brand).values(industry="hacked"))
         db.session.commit()
     with tenant_scope(alpha.agency.id):
-        assert db.session.scalar(select(Brand.industry).where(Brand.id == alpha.brand.id)) == "Alpha Industry"
+        assert (
+            db.session.scalar(select(Brand.industry).where(Brand.id == alpha.brand.id))
+            == "Alpha Industry"
+        )
 
 
 def test_creating_a_row_stamps_the_current_agency(two_agencies):

@@ -1,22 +1,363 @@
-"""Sign up, sign in and out, password reset, magic links, language choice."""
+"""Sign up, sign in and out, password reset, magic links, language choice.
+
+Thin views: parse the form, call ``saas.services.accounts``, start a fresh session, render.
+Every sign-in clears the old session first, so a session id never survives a login.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+
+from saas.extensions import limiter
+from saas.i18n import LANGUAGES
+from saas.i18n import gettext as _
+from saas.models import User
+from saas.services import accounts
+from saas.services.errors import Gone, ServiceError
+from saas.web.auth.forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    MagicLinkRequestForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 
 bp = Blueprint("auth", __name__)
 
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+# --- rate limits -------------------------------------------------------------------------
+
+
+def _ip_key() -> str:
+    return "ip:" + (get_remote_address() or "unknown")
+
+
+def _email_key() -> str:
+    return "email:" + accounts.lookup_email(request.form.get("email", ""))
+
+
+def _attempt_failed(response: Any) -> bool:
+    """Only failed sign-ins count against the login limits: the view answers those 401."""
+    return response.status_code == 401
+
+
+def _config_limit(name: str, default: str) -> Any:
+    return lambda: current_app.config.get(name) or default
+
+
+_login_per_ip = limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
+    key_func=_ip_key,
+    methods=["POST"],
+    deduct_when=_attempt_failed,
+    scope="login-ip",
+)
+_login_per_account = limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=_attempt_failed,
+    scope="login-account",
+)
+# Link requests send email: every request counts, per address (no mail bombing) and per IP.
+_links_per_ip = limiter.limit(
+    _config_limit("LINK_LIMIT_PER_IP", "20 per hour"),
+    key_func=_ip_key,
+    methods=["POST"],
+    scope="links-ip",
+)
+_links_per_account = limiter.limit(
+    _config_limit("LINK_LIMIT_PER_ACCOUNT", "3 per 15 minutes"),
+    key_func=_email_key,
+    methods=["POST"],
+    scope="links-account",
+)
+_signup_per_ip = limiter.limit(
+    _config_limit("SIGNUP_LIMIT_PER_IP", "20 per hour"),
+    key_func=_ip_key,
+    methods=["POST"],
+    scope="signup-ip",
+)
+
+
+def _too_many_message() -> str:
+    return _("Too many attempts. Please wait a few minutes and try again.")
+
+
+@bp.errorhandler(429)
+def _too_many_requests(_err: Exception):  # type: ignore[no-untyped-def]
+    """Show the form the person was using, with the reason, instead of a bare error page."""
+    message = _too_many_message()
+    if request.endpoint == "auth.forgot_password":
+        return render_template("auth/forgot.html", form=ForgotPasswordForm(), error=message), 429
+    if request.endpoint == "auth.signup":
+        return render_template("auth/signup.html", form=SignupForm(), error=message), 429
+    return _render_login(error=message, status=429)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def safe_next(value: str | None) -> str | None:
+    """A same-site relative path to go to after signing in, or None."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if any(ch in value for ch in "\\\r\n\t"):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value
+
+
+def _start_session(user: User, agency_id: int, *, remember: bool = False) -> None:
+    """A brand-new session for ``user`` in ``agency_id`` (nothing of the old one survives)."""
+    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    had_remember_cookie = cookie_name in request.cookies
+    session.clear()
+    login_user(user, remember=remember)
+    session["agency_id"] = agency_id
+    if not remember and had_remember_cookie:
+        # Someone else's remember-me cookie must not outlive this sign-in.
+        session["_remember"] = "clear"
+
+
+def _apply_errors(form: FlaskForm, exc: ServiceError) -> str | None:
+    """Put a service's per-field messages next to the fields; return what is left over."""
+    leftover = None
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [message]
+        else:
+            leftover = message
+    if not exc.fields:
+        leftover = exc.message
+    return leftover
+
+
+def _render_login(
+    form: LoginForm | None = None,
+    link_form: MagicLinkRequestForm | None = None,
+    *,
+    error: str | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
+    form = form or LoginForm()
+    if form.next.data is None:
+        form.next.data = safe_next(request.values.get("next")) or ""
+    link_form = link_form or MagicLinkRequestForm(formdata=None)
+    return render_template("auth/login.html", form=form, link_form=link_form, error=error), status
+
+
+def _after_sign_in() -> str:
+    return safe_next(request.values.get("next")) or url_for("dashboard.home")
+
+
+# --- sign up, in and out ------------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@_signup_per_ip
+def signup():  # type: ignore[no-untyped-def]
+    form = SignupForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = accounts.signup(
+                agency_name=form.agency_name.data or "",
+                name=form.name.data or "",
+                email=form.email.data or "",
+                password=form.password.data or "",
+                locale=str(get_locale()),
+            )
+        except ServiceError as exc:
+            error = _apply_errors(form, exc)
+            status = 422
+        else:
+            accounts.send_welcome_email(result)
+            _start_session(result.user, result.agency.id)
+            flash(
+                _(
+                    "Welcome to Tandem, %(name)s. Start by adding your first client brand.",
+                    name=result.user.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("dashboard.home"))
+    return render_template("auth/signup.html", form=form, error=error), status
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@_login_per_ip
+@_login_per_account
 def login():  # type: ignore[no-untyped-def]
-    return "TODO"
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(_after_sign_in())
+        return _render_login(form)
+    if not form.validate_on_submit():
+        return _render_login(form, status=422)
+    try:
+        membership = accounts.sign_in_with_password(form.email.data or "", form.password.data or "")
+    except accounts.InvalidCredentials as exc:
+        return _render_login(form, error=exc.message, status=401)
+    except ServiceError as exc:
+        return _render_login(form, error=exc.message, status=exc.status)
+    _start_session(membership.user, membership.agency_id, remember=bool(form.remember.data))
+    return redirect(_after_sign_in())
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
-    return "TODO"
+    membership = g.get("membership")
+    if current_user.is_authenticated and membership is not None:
+        accounts.record_logout(current_user._get_current_object(), membership)
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def _submitted_email(form: FlaskForm) -> str | None:
+    """The address asked for, in look-up form; None (with an error on the field) if blank.
+
+    Deliberately lenient: any address an account may have is looked up, and the answer
+    is the same whether or not it exists.
+    """
+    email = accounts.lookup_email(form.email.data or "")  # type: ignore[attr-defined]
+    if "@" not in email or len(email) > 254:
+        form.email.errors = [_("Enter a valid email address.")]  # type: ignore[attr-defined]
+        return None
+    return email
+
+
+def _link_invalid(kind: str, exc: Gone):  # type: ignore[no-untyped-def]
+    return render_template("auth/link_invalid.html", kind=kind, message=exc.message), 410
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_links_per_ip
+@_links_per_account
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form)
+    email = _submitted_email(form)
+    if email is None:
+        return render_template("auth/forgot.html", form=form), 422
+    accounts.request_password_reset(email)
+    return render_template("auth/link_sent.html", kind="reset", email=email)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    try:
+        user = accounts.check_password_reset(token)
+    except Gone as exc:
+        return _link_invalid("reset", exc)
+    form = ResetPasswordForm()
+    error = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                membership = accounts.reset_password(token, form.password.data or "")
+            except Gone as exc:
+                return _link_invalid("reset", exc)
+            except ServiceError as exc:
+                error = _apply_errors(form, exc)
+            else:
+                _start_session(membership.user, membership.agency_id)
+                flash(_("Your password has been changed. You are signed in."), "success")
+                return redirect(url_for("dashboard.home"))
+    return render_template("auth/reset.html", form=form, user=user, error=error), status
+
+
+# --- magic links for client users --------------------------------------------------------
+
+
+@bp.route("/login/link", methods=["POST"])
+@_links_per_ip
+@_links_per_account
+def request_login_link():  # type: ignore[no-untyped-def]
+    link_form = MagicLinkRequestForm()
+    if not link_form.validate_on_submit():
+        return _render_login(link_form=link_form, status=422)
+    email = _submitted_email(link_form)
+    if email is None:
+        return _render_login(link_form=link_form, status=422)
+    accounts.request_magic_link(email)
+    return render_template("auth/link_sent.html", kind="link", email=email)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def magic_link(token: str):  # type: ignore[no-untyped-def]
+    """GET only shows a button, so mail scanners that follow links do not use them up."""
+    try:
+        user = accounts.check_magic_link(token)
+    except Gone as exc:
+        return _link_invalid("link", exc)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            membership = accounts.sign_in_with_magic_link(token)
+        except Gone as exc:
+            return _link_invalid("link", exc)
+        except ServiceError as exc:
+            return _render_login(error=exc.message, status=exc.status)
+        _start_session(membership.user, membership.agency_id)
+        return redirect(url_for("dashboard.home"))
+    return render_template("auth/magic_confirm.html", form=form, user=user)
+
+
+# --- language ----------------------------------------------------------------------------
 
 
 @bp.route("/language/<lang>")
 def set_language(lang: str):  # type: ignore[no-untyped-def]
-    return "TODO"
+    if lang not in LANGUAGES:
+        abort(404)
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user._get_current_object(), lang)
+    default = url_for("dashboard.home") if current_user.is_authenticated else url_for("auth.login")
+    response = redirect(safe_next(request.args.get("next")) or default)
+    response.set_cookie(
+        "lang",
+        lang,
+        max_age=LANG_COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response

@@ -1,17 +1,194 @@
-"""Client brand workspaces."""
+"""Client brand workspaces: list, create, overview, edit, archive and restore, consultants.
+
+Views stay thin: permission decorator, a scoped load, one service call, render.  The tenant
+(and brand) scope is applied centrally, so nothing here filters by agency or brand.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from saas.i18n import gettext as _
+from saas.models import Brand
+from saas.services import brands as brands_service
+from saas.services import storage
+from saas.services.errors import ServiceError
+from saas.web.brands.forms import BrandEditForm, BrandForm, ConfirmForm, ConsultantsForm
+from saas.web.common import get_or_404, page_args, paginate, require
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
+LOGO_MAX_AGE = 24 * 3600
+
+
+def show_errors(form: FlaskForm, err: ServiceError) -> None:
+    """Put a service's per-field messages next to the fields; the rest as a flash."""
+    placed = False
+    for name, message in err.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            placed = True
+    if not placed:
+        flash(err.message, "error")
+
 
 @bp.route("/")
+@require("brand.view")
 def index():  # type: ignore[no-untyped-def]
-    return "TODO"
+    q = request.args.get("q", "").strip()
+    archived = request.args.get("archived") == "1"
+    page, per_page = page_args(current_app.config.get("PER_PAGE", 20))
+    result = paginate(brands_service.search(q, archived=archived), page, per_page)
+    # A brand-new agency gets the teaching empty state, not "no results".
+    no_brands_yet = (
+        result.total == 0 and not q and not archived and brands_service.count(archived=True) == 0
+    )
+    return render_template(
+        "brands/index.html",
+        page=result,
+        q=q,
+        archived=archived,
+        no_brands_yet=no_brands_yet,
+        consultants_of=brands_service.consultants_of,
+        logo_version=brands_service.logo_version,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("brand.create")
+def new():  # type: ignore[no-untyped-def]
+    form = BrandForm()
+    if form.validate_on_submit():
+        try:
+            brand = brands_service.create(g.membership, form.values())
+        except ServiceError as err:
+            show_errors(form, err)
+        else:
+            flash(_("Brand workspace created."), "success")
+            return redirect(url_for("brands.show", brand_id=brand.id), code=303)
+    return render_template("brands/new.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/<int:brand_id>")
+@require("brand.view")
 def show(brand_id: int):  # type: ignore[no-untyped-def]
-    return "TODO"
+    brand = brands_service.load(brand_id)
+    if brand is None:
+        abort(404)
+    g.brand = brand
+    return render_template(
+        "brands/show.html",
+        brand=brand,
+        consultants=brands_service.consultants_of(brand),
+        client_people=brands_service.client_people_of(brand),
+        logo_version=brands_service.logo_version(brand),
+    )
+
+
+@bp.route("/<int:brand_id>/edit", methods=["GET", "POST"])
+@require("brand.edit")
+def edit(brand_id: int):  # type: ignore[no-untyped-def]
+    brand = get_or_404(Brand, brand_id)
+    g.brand = brand
+    form = BrandEditForm(obj=brand)
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            brands_service.update(brand, form.values(), logo=upload.stream if upload else None)
+        except ServiceError as err:
+            show_errors(form, err)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("brands.show", brand_id=brand.id), code=303)
+    return render_template(
+        "brands/edit.html",
+        form=form,
+        brand=brand,
+        logo_version=brands_service.logo_version(brand),
+        max_logo_mb=storage.MAX_LOGO_BYTES // (1024 * 1024),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<int:brand_id>/archive", methods=["GET", "POST"])
+@require("brand.archive")
+def archive(brand_id: int):  # type: ignore[no-untyped-def]
+    brand = get_or_404(Brand, brand_id)
+    g.brand = brand
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        brands_service.archive(brand)
+        flash(_("Brand archived. You can restore it at any time."), "success")
+        return redirect(url_for("brands.show", brand_id=brand.id), code=303)
+    return render_template("brands/confirm.html", brand=brand, form=form, action="archive")
+
+
+@bp.route("/<int:brand_id>/restore", methods=["GET", "POST"])
+@require("brand.archive")
+def restore(brand_id: int):  # type: ignore[no-untyped-def]
+    brand = get_or_404(Brand, brand_id)
+    g.brand = brand
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        brands_service.restore(brand)
+        flash(_("Brand restored."), "success")
+        return redirect(url_for("brands.show", brand_id=brand.id), code=303)
+    return render_template("brands/confirm.html", brand=brand, form=form, action="restore")
+
+
+@bp.route("/<int:brand_id>/consultants", methods=["GET", "POST"])
+@require("brand.assign_consultants")
+def consultants(brand_id: int):  # type: ignore[no-untyped-def]
+    brand = brands_service.load(brand_id)
+    if brand is None:
+        abort(404)
+    g.brand = brand
+    everyone = brands_service.all_consultants()
+    form = ConsultantsForm()
+    form.consultants.choices = [SelectChoice(str(m.id), m.user.name) for m in everyone]
+    if request.method == "GET":
+        form.consultants.data = brands_service.consultant_ids(brand)
+    if form.validate_on_submit():
+        try:
+            brands_service.assign_consultants(brand, form.consultants.data or [])
+        except ServiceError as err:
+            show_errors(form, err)
+        else:
+            flash(_("Consultants saved."), "success")
+            return redirect(url_for("brands.show", brand_id=brand.id), code=303)
+    return render_template(
+        "brands/consultants.html", brand=brand, form=form, consultants=everyone
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<int:brand_id>/logo")
+@require("brand.view")
+def logo(brand_id: int):  # type: ignore[no-untyped-def]
+    """The brand's logo, through the tenant scope: another agency's brand is a 404."""
+    brand = get_or_404(Brand, brand_id)
+    path = storage.resolve(brand.logo_path)
+    kind = storage.image_kind(brand.logo_path) if brand.logo_path else None
+    if path is None or kind is None:
+        abort(404)
+    response = send_file(path, mimetype=kind.mimetype, max_age=LOGO_MAX_AGE, conditional=True)
+    # Tenant data: browsers may keep it, shared caches may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = "inline"
+    response.vary.add("Cookie")
+    return response

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask_login import login_required
+
+from saas.services import brands as brands_service
 
 bp = Blueprint("dashboard", __name__)
 
+DASHBOARD_BRANDS = 12
+
 
 @bp.route("/")
+@login_required
 def home():  # type: ignore[no-untyped-def]
-    return "TODO"
+    membership = getattr(g, "membership", None)
+    if membership is None:
+        abort(403)
+    overview = brands_service.overview(limit=DASHBOARD_BRANDS)
+    if membership.role_enum.is_client:
+        # A client leader or team member with one brand has nothing to choose: go there.
+        if overview.active_total == 1 and overview.brands:
+            return redirect(url_for("brands.show", brand_id=overview.brands[0].id))
+        return render_template("dashboard/client.html", overview=overview)
+    return render_template(
+        "dashboard/home.html",
+        overview=overview,
+        consultants_of=brands_service.consultants_of,
+        client_people_of=brands_service.client_people_of,
+        logo_version=brands_service.logo_version,
+    )

@@ -2,26 +2,247 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
+
+from saas.i18n import gettext as _
+from saas.i18n import lazy_gettext as _l
+from saas.models import OutboxMessage
+from saas.services import agency as agency_service
+from saas.services import tokens as token_service
+from saas.services.errors import NotFound, ServiceError
+from saas.web.common import get_or_404, page_args, paginate, require
+from saas.web.settings.forms import AgencyForm, ConfirmForm, PasswordForm, ProfileForm, TokenForm
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
+# Audit actions in words.  Actions not listed here show their code.
+ACTION_LABELS = {
+    "agency.created": _l("Created the agency"),
+    "agency.updated": _l("Changed the agency settings"),
+    "auth.login": _l("Signed in"),
+    "auth.logout": _l("Signed out"),
+    "auth.login_failed": _l("Failed to sign in"),
+    "auth.password_reset_requested": _l("Asked to reset their password"),
+    "auth.password_reset": _l("Reset their password"),
+    "token.created": _l("Created an API token"),
+    "token.revoked": _l("Revoked an API token"),
+    "user.profile_updated": _l("Updated their profile"),
+    "user.password_changed": _l("Changed their password"),
+    "brand.created": _l("Created a brand"),
+    "brand.updated": _l("Edited a brand"),
+    "brand.logo_uploaded": _l("Uploaded a brand logo"),
+    "brand.archived": _l("Archived a brand"),
+    "brand.restored": _l("Restored a brand"),
+    "brand.consultants_assigned": _l("Assigned consultants to a brand"),
+    "invitation.created": _l("Sent an invitation"),
+    "invitation.accepted": _l("Accepted an invitation"),
+    "invitation.revoked": _l("Revoked an invitation"),
+    "invitation.resent": _l("Resent an invitation"),
+    "member.role_changed": _l("Changed a member's role"),
+    "member.removed": _l("Removed a member"),
+}
 
-@bp.route("/")
+OBJECT_LABELS = {
+    "Agency": _l("Agency"),
+    "Brand": _l("Brand"),
+    "ApiToken": _l("API token"),
+    "User": _l("User"),
+    "Membership": _l("Member"),
+    "Invitation": _l("Invitation"),
+}
+
+STATUS_BADGES = {
+    "queued": ("badge-muted", _l("Queued")),
+    "sending": ("badge-warn", _l("Sending")),
+    "sent": ("badge-ok", _l("Sent")),
+    "retrying": ("badge-warn", _l("Retrying")),
+    "failed": ("badge-bad", _l("Failed")),
+    "dead": ("badge-bad", _l("Failed")),
+}
+
+
+def _show_errors(form: FlaskForm, exc: ServiceError) -> None:
+    """Put a service's per-field messages next to the fields; anything else as a flash."""
+    shown = False
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            shown = True
+    if not shown:
+        flash(exc.message, "error")
+
+
+@bp.app_context_processor
+def _settings_helpers() -> dict[str, object]:
+    return {
+        "audit_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
+        "audit_object_label": lambda kind: str(OBJECT_LABELS.get(kind, kind or "")),
+        "outbox_badge": lambda status: STATUS_BADGES.get(status, ("badge-muted", status)),
+    }
+
+
+# --- Agency ------------------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require("agency.settings")
 def index():  # type: ignore[no-untyped-def]
-    return "TODO"
+    agency = g.agency
+    form = AgencyForm(obj=agency)
+    if form.validate_on_submit():
+        try:
+            agency_service.update_agency(
+                agency,
+                actor=current_user,
+                name=form.name.data,
+                accent_color=form.accent_color.data,
+                default_locale=form.default_locale.data,
+            )
+        except ServiceError as exc:
+            _show_errors(form, exc)
+        else:
+            flash(_("Agency settings saved."), "success")
+            return redirect(url_for("settings.index"))
+    return render_template("settings/index.html", form=form)
 
 
-@bp.route("/profile")
+# --- Profile -----------------------------------------------------------------------------------
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
 def profile():  # type: ignore[no-untyped-def]
-    return "TODO"
+    form = ProfileForm(obj=current_user, locale=current_user.locale or g.agency.default_locale)
+    if form.validate_on_submit():
+        try:
+            agency_service.update_profile(
+                current_user, name=form.name.data, locale=form.locale.data
+            )
+        except ServiceError as exc:
+            _show_errors(form, exc)
+        else:
+            refresh()  # say "saved" in the language just chosen
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("settings.profile"))
+    return render_template("settings/profile.html", form=form, password_form=PasswordForm())
 
 
-@bp.route("/tokens")
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def password():  # type: ignore[no-untyped-def]
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            agency_service.change_password(
+                current_user, current=form.current_password.data, new=form.new_password.data
+            )
+        except ServiceError as exc:
+            _show_errors(form, exc)
+        else:
+            # Every session ended with the old password; keep this one signed in.
+            login_user(current_user._get_current_object())  # type: ignore[attr-defined]
+            flash(_("Your password was changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("settings.profile"))
+    profile_form = ProfileForm(obj=current_user, locale=current_user.locale or "en")
+    return render_template("settings/profile.html", form=profile_form, password_form=form)
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@require("token.manage_own")
 def tokens():  # type: ignore[no-untyped-def]
-    return "TODO"
+    form = TokenForm()
+    created = raw = None
+    if form.validate_on_submit():
+        try:
+            created, raw = token_service.create_token(g.membership, form.name.data)
+        except ServiceError as exc:
+            _show_errors(form, exc)
+        else:
+            g.no_store = True  # the raw token is on this page: never cache it
+            form = TokenForm(formdata=None)
+    return render_template(
+        "settings/tokens.html",
+        form=form,
+        tokens=token_service.list_tokens(current_user.id),
+        created=created,
+        raw_token=raw,
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@require("token.manage_own")
+def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+    try:
+        token = token_service.get_own_token(current_user.id, token_id)
+    except NotFound:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        token_service.revoke_token(token, actor=current_user)
+        flash(_("The token was revoked. Programs using it can no longer sign in."), "success")
+        return redirect(url_for("settings.tokens"))
+    return render_template("settings/token_revoke.html", token=token, form=form)
+
+
+# --- Audit log and outbox (owner) -------------------------------------------------------------
+
+
+@bp.route("/audit")
+@require("audit.view")
+def audit():  # type: ignore[no-untyped-def]
+    action = request.args.get("action", "").strip()[:64] or None
+    page, per_page = page_args(default_per_page=50)
+    events = paginate(agency_service.audit_events_stmt(action), page, per_page)
+    return render_template(
+        "settings/audit.html",
+        events=events,
+        actions=agency_service.audit_actions(),
+        action=action,
+    )
+
+
+@bp.route("/outbox")
+@require("outbox.view")
+def outbox():  # type: ignore[no-untyped-def]
+    page, per_page = page_args()
+    messages = paginate(agency_service.outbox_stmt(), page, per_page)
+    return render_template("settings/outbox.html", messages=messages)
+
+
+@bp.route("/outbox/<int:message_id>")
+@require("outbox.view")
+def outbox_message(message_id: int):  # type: ignore[no-untyped-def]
+    message = get_or_404(OutboxMessage, message_id)
+    return render_template("settings/outbox_message.html", message=message)
+
+
+# --- Accent colour -----------------------------------------------------------------------------
 
 
 @bp.route("/accent.css")
 def accent_css():  # type: ignore[no-untyped-def]
-    return "TODO"
+    """The signed-in member's agency colour (or the default), validated again on the way out."""
+    agency = getattr(g, "agency", None)
+    colour = agency_service.safe_accent(agency.accent_color if agency is not None else None)
+    response = make_response(f":root {{ --accent: {colour}; }}\n")
+    response.mimetype = "text/css"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Vary"] = "Cookie"
+    return response

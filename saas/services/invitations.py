@@ -1,0 +1,357 @@
+"""Invitations: an emailed, single-use, expiring link to join an agency in a role.
+
+Only the SHA-256 of the token is stored, so the link can be shown once (right after it is
+created) and then only re-issued, never recovered.  Acceptance looks the token up across
+tenants (``system_scope``) and does everything else inside the invitation's own agency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from saas.extensions import db
+from saas.i18n import gettext as _
+from saas.models import Agency, Brand, BrandAccess, Invitation, Membership, User
+from saas.permissions import invitable_roles
+from saas.services import audit
+from saas.services.accounts import check_password_strength, find_user_by_email, normalise_email
+from saas.services.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from saas.services.members import check_brand_requirement, parse_role, resolve_brands
+from saas.services.passwords import hash_password, verify_password
+from tenants.context import system_scope, tenant_scope
+from tenants.models import Role, utcnow
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def accept_url(raw_token: str) -> str:
+    return f"{current_app.config['BASE_URL']}/invitations/{raw_token}"
+
+
+def _new_token(invitation: Invitation) -> str:
+    raw = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(raw)
+    hours = current_app.config["TOKEN_TTL_HOURS"]["invitation"]
+    invitation.expires_at = utcnow() + timedelta(hours=hours)
+    return raw
+
+
+def _check_may_invite(inviter: Membership, role: Role) -> None:
+    if role not in invitable_roles(inviter.role):
+        msg = _("Your role cannot invite a %(role)s.", role=_role_words(role))
+        raise Forbidden(msg, {"role": msg})
+
+
+def _role_words(role: str | Role) -> str:
+    return {
+        "owner": _("Owner"),
+        "consultant": _("Consultant"),
+        "client_leader": _("Client leader"),
+        "client_team": _("Client team"),
+    }.get(str(Role(role).value), str(role))
+
+
+def invite(
+    inviter: Membership,
+    email: str,
+    role: str | Role,
+    brand_ids: Iterable[int] = (),
+    all_brands: bool = False,
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to the inviter's agency.  Returns the row and the raw token.  Commits."""
+    fields: dict[str, str] = {}
+    parsed_role: Role | None = None
+    try:
+        email = normalise_email(email or "")
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    try:
+        parsed_role = parse_role(role)
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise ValidationFailed(_("Please correct the highlighted fields."), fields)
+    assert parsed_role is not None
+    _check_may_invite(inviter, parsed_role)
+    brands = resolve_brands(brand_ids) if parsed_role != Role.OWNER else []
+    check_brand_requirement(parsed_role, brands)
+
+    existing = find_user_by_email(email)
+    if existing is not None and db.session.scalar(
+        select(Membership.id).where(Membership.user_id == existing.id)
+    ):
+        msg = _("This person is already a member of the agency.")
+        raise Conflict(msg, {"email": msg}, code="already_member")
+
+    now = utcnow()
+    for old in db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        old.revoked_at = now
+        audit.record("invitation.revoked", old, reason="reinvited", actor=inviter.user)
+
+    invitation = Invitation(
+        agency_id=inviter.agency_id,
+        email=email,
+        role=parsed_role.value,
+        brand_ids=[b.id for b in brands],
+        all_brands=bool(all_brands) and parsed_role == Role.CONSULTANT,
+        invited_by_id=inviter.user_id,
+    )
+    raw = _new_token(invitation)
+    db.session.add(invitation)
+    db.session.flush()
+    _send(invitation, raw, inviter, brands)
+    audit.record(
+        "invitation.created",
+        invitation,
+        role=invitation.role,
+        brand_ids=invitation.brand_ids,
+        all_brands=invitation.all_brands,
+        actor=inviter.user,
+    )
+    db.session.commit()
+    return invitation, raw
+
+
+def resend(actor: Membership, invitation: Invitation) -> str:
+    """Issue a fresh token (the old link stops working) and email it again.  Commits."""
+    if not invitation.is_pending and (invitation.accepted_at or invitation.revoked_at):
+        msg = _("This invitation was already used or revoked. Send a new one.")
+        raise Gone(msg)
+    _check_may_invite(actor, Role(invitation.role))
+    raw = _new_token(invitation)
+    brands = resolve_brands_lenient(invitation.brand_ids)
+    _send(invitation, raw, actor, brands)
+    audit.record("invitation.resent", invitation, actor=actor.user)
+    db.session.commit()
+    return raw
+
+
+def revoke(actor: Membership, invitation: Invitation) -> None:
+    """Revoke a pending invitation: its link answers "expired" from now on.  Commits."""
+    _check_may_invite(actor, Role(invitation.role))
+    if invitation.accepted_at is not None:
+        msg = _("This invitation was already accepted.")
+        raise Conflict(msg, code="already_accepted")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        audit.record("invitation.revoked", invitation, actor=actor.user)
+    db.session.commit()
+
+
+def pending_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Invitation)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    )
+
+
+def resolve_brands_lenient(brand_ids: Iterable[int]) -> list[Brand]:
+    """The invitation's brands that still exist (archived or deleted ones are skipped)."""
+    ids = [int(i) for i in brand_ids or []]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Brand).where(Brand.id.in_(ids), Brand.archived_at.is_(None)).order_by(Brand.name)
+        )
+    )
+
+
+def _send(invitation: Invitation, raw: str, inviter: Membership, brands: list[Brand]) -> None:
+    from saas.services.mail import queue_email
+
+    agency = inviter.agency
+    role = Role(invitation.role)
+    locale = brands[0].language if role.is_client and brands else agency.default_locale
+    queue_email(
+        to=invitation.email,
+        template="invitation",
+        kind="invitation",
+        locale=locale,
+        inviter_name=inviter.user.name,
+        agency_name=agency.name,
+        role=invitation.role,
+        all_brands=invitation.all_brands,
+        brand_names=[b.name for b in brands],
+        accept_url=accept_url(raw),
+        expires_at=invitation.expires_at,
+    )
+
+
+# --- accepting -------------------------------------------------------------------------
+
+
+@dataclass
+class Offer:
+    """What the accept page needs: the invitation and its context in its own agency."""
+
+    invitation: Invitation
+    agency: Agency
+    brands: list[Brand]
+    existing_user: User | None
+    inviter_name: str | None
+
+
+def find(raw_token: str) -> Invitation:
+    """The invitation for a raw token; NotFound if unknown, Gone if no longer usable."""
+    if not raw_token or len(raw_token) > 200:
+        raise NotFound(_("This invitation link is not valid."))
+    with system_scope():
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.token_hash == hash_token(raw_token))
+        )
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise Gone(_("This invitation has already been used. Sign in instead."), code="used")
+    if invitation.revoked_at is not None:
+        raise Gone(
+            _("This invitation was withdrawn. Ask the person who invited you for a new one."),
+            code="revoked",
+        )
+    if invitation.expires_at <= utcnow():
+        raise Gone(
+            _("This invitation has expired. Ask the person who invited you for a new one."),
+            code="expired",
+        )
+    return invitation
+
+
+def offer(raw_token: str) -> Offer:
+    invitation = find(raw_token)
+    with tenant_scope(invitation.agency_id):
+        agency = db.session.scalar(select(Agency))
+        brands = resolve_brands_lenient(invitation.brand_ids)
+        inviter = invitation.invited_by
+    return Offer(
+        invitation=invitation,
+        agency=agency,  # type: ignore[arg-type]
+        brands=brands,
+        existing_user=find_user_by_email(invitation.email),
+        inviter_name=inviter.name if inviter else None,
+    )
+
+
+def accept_as_new_user(raw_token: str, name: str, password: str) -> Membership:
+    """Create the account for the invited email and join.  Commits."""
+    invitation = find(raw_token)
+    if find_user_by_email(invitation.email) is not None:
+        msg = _("An account with this email already exists. Sign in to accept.")
+        raise Conflict(msg, code="account_exists")
+    fields: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        fields["name"] = _("Enter your name.")
+    elif len(name) > 120:
+        fields["name"] = _("Use at most %(n)d characters.", n=120)
+    try:
+        check_password_strength(password or "")
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise ValidationFailed(_("Please correct the highlighted fields."), fields)
+    user = User(email=invitation.email, name=name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return _join(invitation, user)
+
+
+def accept_with_password(raw_token: str, password: str) -> Membership | None:
+    """For an existing account: accept when the password matches; None when it does not."""
+    invitation = find(raw_token)
+    user = find_user_by_email(invitation.email)
+    if user is None or not user.is_active:
+        verify_password(None, password or "")
+        return None
+    if not verify_password(user.password_hash, password or ""):
+        return None
+    return _join(invitation, user)
+
+
+def accept_as_user(raw_token: str, user: User) -> Membership:
+    """The signed-in user accepts; the invitation must be for their email.  Commits."""
+    invitation = find(raw_token)
+    if user.email != invitation.email:
+        raise Forbidden(
+            _(
+                "This invitation is for %(email)s. Sign in with that email to accept it.",
+                email=invitation.email,
+            )
+        )
+    return _join(invitation, user)
+
+
+def _join(invitation: Invitation, user: User) -> Membership:
+    with tenant_scope(invitation.agency_id):
+        if db.session.scalar(select(Membership.id).where(Membership.user_id == user.id)):
+            db.session.rollback()
+            msg = _("You are already a member of this agency. Sign in instead.")
+            raise Conflict(msg, code="already_member")
+        # Single use even under a double click: only one UPDATE can flip accepted_at.
+        claimed = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+            .values(accepted_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            raise Gone(_("This invitation has already been used. Sign in instead."), code="used")
+        role = Role(invitation.role)
+        membership = Membership(
+            agency_id=invitation.agency_id,
+            user_id=user.id,
+            role=role.value,
+            all_brands=bool(invitation.all_brands) and role == Role.CONSULTANT,
+        )
+        db.session.add(membership)
+        db.session.flush()
+        if role != Role.OWNER:
+            for brand in resolve_brands_lenient(invitation.brand_ids):
+                db.session.add(
+                    BrandAccess(
+                        agency_id=invitation.agency_id,
+                        brand_id=brand.id,
+                        membership_id=membership.id,
+                    )
+                )
+        user.last_login_at = utcnow()
+        audit.record("invitation.accepted", invitation, role=role.value, actor=user)
+        db.session.commit()
+        db.session.refresh(membership)
+        return membership
+
+
+def first_brand_id(membership: Membership) -> int | None:
+    with tenant_scope(membership.agency_id):
+        link = db.session.scalar(
+            select(BrandAccess)
+            .join(Brand, Brand.id == BrandAccess.brand_id)
+            .where(BrandAccess.membership_id == membership.id, Brand.archived_at.is_(None))
+            .order_by(Brand.name)
+        )
+        return link.brand_id if link else None
