@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("REDIS_URL is not set: without Redis, jobs run inside the web process.")
     jobs = app.extensions["tandem_jobs"]
     queue = Queue(app.config["QUEUE_NAME"], connection=jobs.connection)
+    if not args.no_scheduler:
+        from worker import sweeper
+
+        sweeper.start(queue)  # lost jobs are found again from their database rows
     worker = Worker([queue], connection=jobs.connection, name=args.name)
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
     return 0

@@ -156,7 +156,9 @@ def enqueue_now(func: str, *args: Any, **options: Any) -> str:
     return current_app.extensions["tandem_jobs"].submit(req)
 
 
-def enqueue_after_commit(session: Session | scoped_session, func: str, *args: Any, **options: Any) -> str:
+def enqueue_after_commit(
+    session: Session | scoped_session, func: str, *args: Any, **options: Any
+) -> str:
     """Enqueue once ``session`` commits; dropped if it rolls back.  Returns the job id."""
     job_id = options.pop("job_id", None) or uuid.uuid4().hex
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -74,3 +74,21 @@ def test_start_books_one_sweep_however_many_workers_start(db_app):
         assert job.func_name == "worker.sweeper.sweep_and_reschedule"
     finally:
         registry.remove(first, delete_job=True)
+
+
+@pytest.mark.skipif(not REDIS_MODE, reason="periodic sweeps are scheduled on RQ (Redis mode)")
+def test_each_sweep_books_the_next_one(db_app, alpha, run_jobs):
+    from rq.registry import ScheduledJobRegistry
+
+    stale = lost_message(alpha.agency.id, age=timedelta(hours=1))
+    queue = db_app.extensions["tandem_jobs"].queue
+    registry = ScheduledJobRegistry(queue=queue)
+    queue.enqueue("worker.sweeper.sweep_and_reschedule", 3600)
+    run_jobs()
+    booked = [j for j in registry.get_job_ids() if j.startswith(sweeper.SWEEP_JOB_ID)]
+    try:
+        assert status_of(alpha.agency.id, stale) == ("sent", 1)
+        assert len(booked) == 1
+    finally:
+        for job_id in booked:
+            registry.remove(job_id, delete_job=True)
