@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext, refresh
 
 __all__ = [
     "gettext",
@@ -20,6 +20,7 @@ __all__ = [
     "ngettext",
     "init_app",
     "select_locale",
+    "use_brand",
     "text_direction",
     "LANGUAGES",
 ]
@@ -81,6 +82,17 @@ def select_locale() -> str:
     if agency is not None and getattr(agency, "default_locale", None) in LANGUAGES:
         return agency.default_locale
     return "en"
+
+
+def use_brand(brand: object) -> None:
+    """Make ``brand`` the request's brand and choose the language again.
+
+    Flask-Babel remembers the locale from its first use in a request; a view that sets
+    ``g.brand`` after anything was translated (a form's lazy label, a flash) would otherwise
+    keep the earlier language.
+    """
+    g.brand = brand
+    refresh()
 
 
 def text_direction() -> str:

@@ -10,14 +10,9 @@ import pytest
 
 from saas.extensions import db
 from tenants.context import system_scope
-from tests.browser import conftest as browser_fixtures
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-browser = browser_fixtures.browser
-live_server = browser_fixtures.live_server
-shot = browser_fixtures.shot
 
 PHONE = {"width": 360, "height": 740}
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"

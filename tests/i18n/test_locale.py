@@ -165,3 +165,14 @@ def test_catalogue_is_recompiled_when_the_po_changes(tmp_path, monkeypatch):
     # An *older* .po (as after switching branches) must still replace the .mo.
     write("البداية", 1_000_000_000 * 10**9)
     assert compiled() == "البداية"
+
+
+def test_use_brand_switches_the_language_even_after_something_was_translated(app):
+    from flask_babel import get_locale
+
+    from saas.i18n import use_brand
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(get_locale()) == "en"  # Flask-Babel now caches "en" for this request
+        use_brand(SimpleNamespace(language="ar"))
+        assert str(get_locale()) == "ar"

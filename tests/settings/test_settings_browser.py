@@ -1,39 +1,20 @@
-"""In a real browser, with CSRF on: create an API token, see it once, revoke it after confirming.
-
-Belongs in tests/browser/ (whose ``browser`` fixture it would then share); until it moves it
-starts its own Playwright, which cannot run beside another in one process, so it skips
-itself when tests/browser's session is already running.
-"""
+"""In a real browser, with CSRF on: create an API token, see it once, revoke it after confirming."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 
-from tests.browser import conftest as browser_conftest
-from tests.browser.conftest import live_server, shot  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        pytest.skip("tests/browser's Playwright is running; run this file on its own")
-    yield from browser_conftest.browser._get_wrapped_function()()
-
-
 def test_owner_creates_then_revokes_a_token_and_reads_the_audit_log(
-    live_server,  # noqa: F811
-    browser,  # noqa: F811
-    shot,  # noqa: F811
+    live_server,
+    browser,
+    shot,
     alpha,
     api,
 ):
