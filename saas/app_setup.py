@@ -59,6 +59,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(api_bp)
+    from saas.web.calendar.views import bp as calendar_bp
+    from saas.web.goals.views import bp as goals_bp
+    from saas.web.methodology.views import bp as methodology_bp
+    from saas.web.plans.views import bp as plans_bp
+    from saas.web.reviews.views import bp as reviews_bp
+
+    for blueprint in (goals_bp, plans_bp, calendar_bp, reviews_bp, methodology_bp):
+        app.register_blueprint(blueprint)
     from saas.web.health import bp as health_bp
 
     app.register_blueprint(health_bp)

@@ -40,6 +40,8 @@ class Agency(TenantRoot, db.Model):
     accent_color: Mapped[str] = mapped_column(String(7), default="#2f5bea")
     logo_path: Mapped[str | None] = mapped_column(String(255))
     default_locale: Mapped[str] = mapped_column(String(5), default="en")
+    # A plan waiting for review longer than this reminds the consultant, then the owner.
+    review_reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -1,7 +1,15 @@
 """JSON API v1.  Endpoint modules register on ``api_bp`` and describe themselves for OpenAPI."""
 
 # Importing the endpoint modules registers their routes and OpenAPI operations.
-from saas.api import accounts, brands, invitations, openapi  # noqa: E402,F401
+from saas.api import (  # noqa: E402,F401
+    accounts,
+    brands,
+    goals,
+    invitations,
+    openapi,
+    plans,
+    reviews,
+)
 from saas.api.base import api_bp
 
 __all__ = ["api_bp"]

@@ -2,10 +2,25 @@
 
 from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User
 from saas.models.audit import AuditEvent
+from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.outbox import OutboxMessage
+from saas.models.plans import CalendarItem, Campaign, CampaignGoal, Plan, PlanRevision
+from saas.models.reviews import Finding, Review, ReviewComment, RuleSetting
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
 __all__ = [
+    "Audience",
+    "CalendarItem",
+    "Campaign",
+    "CampaignGoal",
+    "Finding",
+    "Goal",
+    "GoalCheckin",
+    "Plan",
+    "PlanRevision",
+    "Review",
+    "ReviewComment",
+    "RuleSetting",
     "Agency",
     "ApiToken",
     "AuditEvent",

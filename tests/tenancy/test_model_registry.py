@@ -43,12 +43,21 @@ def test_every_tenant_table_carries_a_required_agency_id():
             assert {fk.column.table.name for fk in column.foreign_keys} == {"agencies"}
 
 
+# Tables that point at a brand without being BrandScoped, each with the reason.
+BRAND_REFERENCE_EXEMPT = {
+    "RuleSetting": "methodology: NULL brand means the agency default; staff-only (agency.settings)",
+}
+
+
 def test_rows_that_belong_to_a_brand_are_brand_scoped():
-    """A table with a brand_id but not BrandScoped would escape client users' brand scope."""
+    """A table pointing at a brand but not BrandScoped would escape client users' brand scope."""
     loose = [
         cls.__name__
         for cls in _models()
-        if "brand_id" in cls.__table__.c and not issubclass(cls, BrandScoped)
+        if any(fk.column.table.name == "brands" for fk in cls.__table__.foreign_keys)
+        and not issubclass(cls, BrandScoped)
+        and getattr(cls, "__tablename__", "") != "brands"
+        and cls.__name__ not in BRAND_REFERENCE_EXEMPT
     ]
     assert loose == []
 

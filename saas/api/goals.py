@@ -1,0 +1,3 @@
+"""API: goals."""
+
+from __future__ import annotations

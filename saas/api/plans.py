@@ -1,0 +1,3 @@
+"""API: plans."""
+
+from __future__ import annotations

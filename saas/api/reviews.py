@@ -1,0 +1,3 @@
+"""API: reviews."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""Web views: goals."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("goals", __name__)

@@ -1,0 +1,7 @@
+"""Web views: reviews."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__)
