@@ -68,23 +68,40 @@ def read_limited(stream: BinaryIO, limit: int, field: str = "logo") -> bytes:
     return b"".join(chunks)
 
 
-def save_brand_logo(agency_id: int, brand_id: int, stream: BinaryIO) -> str:
-    """Check and store a logo; returns its path relative to ``UPLOAD_DIR``."""
-    data = read_limited(stream, MAX_LOGO_BYTES)
+def _save_image(folder: str, stream: BinaryIO, field: str = "logo") -> str:
+    """Check an uploaded image (size, then magic bytes) and store it under ``folder``.
+
+    Returns its path relative to ``UPLOAD_DIR``.  Written to a ``.part`` file and renamed,
+    so a reader never sees half an image.
+    """
+    data = read_limited(stream, MAX_LOGO_BYTES, field)
     if not data:
         msg = _("The file is empty.")
-        raise ValidationFailed(msg, {"logo": msg})
+        raise ValidationFailed(msg, {field: msg})
     kind = sniff_image(data[:16])
     if kind is None:
         msg = _("Upload a PNG, JPEG, WebP or GIF image.")
-        raise ValidationFailed(msg, {"logo": msg})
-    relative = f"{int(agency_id)}/brands/{int(brand_id)}/{uuid.uuid4().hex}.{kind.ext}"
+        raise ValidationFailed(msg, {field: msg})
+    relative = f"{folder}/{uuid.uuid4().hex}.{kind.ext}"
     target = upload_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".part")
     tmp.write_bytes(data)
     tmp.replace(target)
     return relative
+
+
+def save_brand_logo(agency_id: int, brand_id: int, stream: BinaryIO) -> str:
+    """Check and store a brand's logo; returns its path relative to ``UPLOAD_DIR``."""
+    return _save_image(f"{int(agency_id)}/brands/{int(brand_id)}", stream)
+
+
+def save_agency_logo(agency_id: int, stream: BinaryIO) -> str:
+    """Check and store the agency's own logo (white-labelling: pages, emails, PDF covers).
+
+    The same checks as a brand logo; returns its path relative to ``UPLOAD_DIR``.
+    """
+    return _save_image(f"{int(agency_id)}/agency", stream)
 
 
 def resolve(relative: str | None) -> Path | None:

@@ -34,9 +34,26 @@ SKIPPED_ENDPOINTS = {
 }
 
 # Arguments naming a tenant-owned row: each is replaced by the id of one of Alpha's rows.
-ID_ARGUMENTS = frozenset(
-    {"brand_id", "membership_id", "invitation_id", "token_id", "message_id", "event_id"}
+AGENCY_ID_ARGUMENTS = frozenset(
+    {"membership_id", "invitation_id", "token_id", "message_id", "event_id"}
 )
+# Rows that belong to a brand: seeded in Alpha's *other* brand, so they are foreign to
+# Alpha's client leader (brand One) as well as to everyone in Bravo.
+BRAND_ID_ARGUMENTS = frozenset(
+    {
+        "brand_id",
+        "goal_id",
+        "checkin_id",
+        "audience_id",
+        "plan_id",
+        "revision_id",
+        "campaign_id",
+        "review_id",
+        "finding_id",
+        "comment_id",
+    }
+)
+ID_ARGUMENTS = AGENCY_ID_ARGUMENTS | BRAND_ID_ARGUMENTS
 # Capability URLs (invitation / one-time tokens): whoever holds one may open it, so the
 # matrix sends a random token and expects "not found" or "gone", never the page.
 CAPABILITY_ARGUMENTS = frozenset({"token"})
@@ -54,9 +71,23 @@ ALPHA_MARKERS = (
     "owner@alpha.test",
     "Alpha Owner",
     "Alpha Industry",
+    "Alpha Two Goal",
+    "Alpha Two Audience",
+    "Alpha Two Plan",
+    "Alpha Two Campaign",
+    "Alpha Two secret recommendation",
 )
 # What Alpha's client leader (brand One only) must never see: brand Two's own strings.
-ALPHA_OTHER_BRAND_MARKERS = ("Alpha Brand Two", "Alpha Two Industry", "alpha-two.example")
+ALPHA_OTHER_BRAND_MARKERS = (
+    "Alpha Brand Two",
+    "Alpha Two Industry",
+    "alpha-two.example",
+    "Alpha Two Goal",
+    "Alpha Two Audience",
+    "Alpha Two Plan",
+    "Alpha Two Campaign",
+    "Alpha Two secret recommendation",
+)
 
 ACTORS = ("bravo-owner-web", "bravo-owner-api", "alpha-leader-other-brand")
 
@@ -145,6 +176,7 @@ class AlphaTargets:
     token_id: int
     message_id: int
     event_id: int
+    brand_rows: dict[str, int] = field(default_factory=dict)
     brand_ids: tuple[int, ...] = ()
 
     def values(self, *, brand_id: int) -> dict[str, int]:
@@ -155,6 +187,7 @@ class AlphaTargets:
             "token_id": self.token_id,
             "message_id": self.message_id,
             "event_id": self.event_id,
+            **self.brand_rows,
         }
 
 
@@ -193,6 +226,7 @@ def seed_alpha(alpha: Any) -> AlphaTargets:
         )
         event = audit.record("brand.updated", alpha.brand, label="Alpha Brand One")
         db.session.commit()
+        brand_rows = _seed_brand_rows(alpha.other_brand.id, alpha.owner.user_id)
         ids = AlphaTargets(
             brand_id=alpha.brand.id,
             other_brand_id=alpha.other_brand.id,
@@ -202,9 +236,141 @@ def seed_alpha(alpha: Any) -> AlphaTargets:
             token_id=token.id,
             message_id=message.id,
             event_id=event.id,
+            brand_rows=brand_rows,
         )
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.id == ids.event_id))
     return ids
+
+
+def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
+    """Goals, audiences, a submitted plan with a campaign, a review with a finding and an
+    internal comment, all in one brand and each carrying an "Alpha Two" marker."""
+    from datetime import date
+
+    from saas.models import (
+        Audience,
+        CalendarItem,
+        Campaign,
+        CampaignGoal,
+        Finding,
+        Goal,
+        GoalCheckin,
+        Plan,
+        PlanRevision,
+        Review,
+        ReviewComment,
+    )
+
+    goal = Goal(
+        brand_id=brand_id,
+        title="Alpha Two Goal",
+        metric="Alpha Two Goal metric",
+        baseline=10,
+        target=20,
+        due_date=date(2027, 6, 30),
+        priority="high",
+    )
+    audience = Audience(
+        brand_id=brand_id,
+        name="Alpha Two Audience",
+        networks=[{"network": "instagram", "share": 70.0}],
+        engages="Alpha Two Audience engagers",
+    )
+    plan = Plan(
+        brand_id=brand_id,
+        title="Alpha Two Plan",
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 3, 31),
+        status="in_review",
+        created_by_id=author_id,
+    )
+    db.session.add_all([goal, audience, plan])
+    db.session.flush()
+    checkin = GoalCheckin(brand_id=brand_id, goal_id=goal.id, date=date(2026, 11, 1), value=12)
+    revision = PlanRevision(
+        brand_id=brand_id,
+        plan_id=plan.id,
+        number=1,
+        title="Alpha Two Plan",
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        author_id=author_id,
+        frozen=True,
+    )
+    db.session.add_all([checkin, revision])
+    db.session.flush()
+    campaign = Campaign(
+        brand_id=brand_id,
+        revision_id=revision.id,
+        key="alphatwo",
+        name="Alpha Two Campaign",
+        networks=["instagram"],
+        format="story",
+        objective="awareness",
+        kpi="views",
+        kpi_baseline=1000,
+        kpi_target=5000,
+        audience_id=audience.id,
+        start_date=date(2027, 1, 10),
+        end_date=date(2027, 2, 10),
+        duration_rationale="Alpha Two Campaign rationale",
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    review = Review(
+        brand_id=brand_id,
+        plan_id=plan.id,
+        revision_id=revision.id,
+        reviewer_id=author_id,
+        score=70,
+        engine_verdict="needs_changes",
+        recommendations="Alpha Two secret recommendation",
+    )
+    db.session.add_all(
+        [
+            CampaignGoal(brand_id=brand_id, campaign_id=campaign.id, goal_id=goal.id),
+            CalendarItem(
+                brand_id=brand_id,
+                revision_id=revision.id,
+                campaign_key="alphatwo",
+                date=date(2027, 1, 12),
+                network="instagram",
+                format="story",
+                pillar="Alpha Two Campaign pillar",
+            ),
+            review,
+        ]
+    )
+    db.session.flush()
+    finding = Finding(
+        brand_id=brand_id,
+        review_id=review.id,
+        rule="duration_unjustified",
+        severity="warning",
+        campaign_id=campaign.id,
+        params={"campaign": "Alpha Two Campaign"},
+    )
+    comment = ReviewComment(
+        brand_id=brand_id,
+        review_id=review.id,
+        campaign_id=campaign.id,
+        body="Alpha Two secret recommendation (internal)",
+        shared=False,
+        author_id=author_id,
+    )
+    db.session.add_all([finding, comment])
+    db.session.commit()
+    return {
+        "goal_id": goal.id,
+        "checkin_id": checkin.id,
+        "audience_id": audience.id,
+        "plan_id": plan.id,
+        "revision_id": revision.id,
+        "campaign_id": campaign.id,
+        "review_id": review.id,
+        "finding_id": finding.id,
+        "comment_id": comment.id,
+    }
 
 
 def snapshot(agency_id: int, *, except_user_id: int | None = None) -> dict[str, Any]:
@@ -245,13 +411,46 @@ def snapshot(agency_id: int, *, except_user_id: int | None = None) -> dict[str, 
             .select_from(OutboxMessage)
             .where(OutboxMessage.agency_id == agency_id)
         )
+        brand_content = _brand_content(agency_id)
     return {
+        **brand_content,
         "brands": [tuple(r) for r in brands],
         "memberships": [tuple(r) for r in members],
         "brand_access": [tuple(r) for r in access],
         "invitations": [tuple(r) for r in invitations],
         "api_tokens": [tuple(r) for r in tokens],
         "outbox_messages": outbox,
+    }
+
+
+def _brand_content(agency_id: int) -> dict[str, Any]:
+    from saas.models import (
+        Audience,
+        Campaign,
+        Finding,
+        Goal,
+        GoalCheckin,
+        Plan,
+        PlanRevision,
+        Review,
+        ReviewComment,
+    )
+
+    def rows(*columns: Any) -> list[tuple[Any, ...]]:
+        model = columns[0].class_
+        stmt = select(*columns).where(model.agency_id == agency_id).order_by(model.id)
+        return [tuple(r) for r in db.session.execute(stmt)]
+
+    return {
+        "goals": rows(Goal.id, Goal.title, Goal.target, Goal.status),
+        "checkins": rows(GoalCheckin.id, GoalCheckin.value),
+        "audiences": rows(Audience.id, Audience.name, Audience.engages),
+        "plans": rows(Plan.id, Plan.title, Plan.status),
+        "revisions": rows(PlanRevision.id, PlanRevision.number),
+        "campaigns": rows(Campaign.id, Campaign.name, Campaign.end_date),
+        "reviews": rows(Review.id, Review.status, Review.verdict, Review.recommendations),
+        "findings": rows(Finding.id, Finding.state),
+        "comments": rows(ReviewComment.id, ReviewComment.body, ReviewComment.shared),
     }
 
 
@@ -454,7 +653,7 @@ class Matrix:
         if not redirected:
             foreign = route.names_alpha_object
             if actor.name == "alpha-leader-other-brand":
-                foreign = "brand_id" in route.arguments
+                foreign = bool(BRAND_ID_ARGUMENTS.intersection(route.arguments))
             if foreign and 200 <= status < 300:
                 problems.append(f"{where}: success on an object the actor must not reach")
             if CAPABILITY_ARGUMENTS.intersection(route.arguments) and status not in (

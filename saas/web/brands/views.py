@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import gettext as _
+from saas.i18n import use_brand
 from saas.models import Brand
 from saas.services import brands as brands_service
 from saas.services import storage
@@ -89,7 +90,7 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
     brand = brands_service.load(brand_id)
     if brand is None:
         abort(404)
-    g.brand = brand
+    use_brand(brand)
     return render_template(
         "brands/show.html",
         brand=brand,
@@ -103,7 +104,7 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
 @require("brand.edit")
 def edit(brand_id: int):  # type: ignore[no-untyped-def]
     brand = get_or_404(Brand, brand_id)
-    g.brand = brand
+    use_brand(brand)
     form = BrandEditForm(obj=brand)
     if form.validate_on_submit():
         upload = form.logo.data
@@ -127,7 +128,7 @@ def edit(brand_id: int):  # type: ignore[no-untyped-def]
 @require("brand.archive")
 def archive(brand_id: int):  # type: ignore[no-untyped-def]
     brand = get_or_404(Brand, brand_id)
-    g.brand = brand
+    use_brand(brand)
     form = ConfirmForm()
     if form.validate_on_submit():
         brands_service.archive(brand)
@@ -140,7 +141,7 @@ def archive(brand_id: int):  # type: ignore[no-untyped-def]
 @require("brand.archive")
 def restore(brand_id: int):  # type: ignore[no-untyped-def]
     brand = get_or_404(Brand, brand_id)
-    g.brand = brand
+    use_brand(brand)
     form = ConfirmForm()
     if form.validate_on_submit():
         brands_service.restore(brand)
@@ -155,7 +156,7 @@ def consultants(brand_id: int):  # type: ignore[no-untyped-def]
     brand = brands_service.load(brand_id)
     if brand is None:
         abort(404)
-    g.brand = brand
+    use_brand(brand)
     everyone = brands_service.all_consultants()
     form = ConsultantsForm()
     form.consultants.choices = [SelectChoice(str(m.id), m.user.name) for m in everyone]
