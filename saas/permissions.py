@@ -31,6 +31,16 @@ MATRIX: dict[str, frozenset[Role]] = {
     "outbox.view": frozenset({OWNER}),
     "billing.manage": frozenset({OWNER}),
     "token.manage_own": EVERYONE,
+    "goal.view": EVERYONE,
+    "goal.edit": frozenset({OWNER, CONSULTANT, TEAM}),
+    "audience.edit": frozenset({OWNER, CONSULTANT, TEAM}),
+    "plan.view": EVERYONE,
+    "plan.draft": frozenset({OWNER, CONSULTANT, TEAM}),
+    "plan.archive": STAFF,
+    "review.view": EVERYONE,
+    "review.conduct": STAFF,
+    "methodology.view": STAFF,
+    "methodology.edit": frozenset({OWNER}),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -49,6 +59,16 @@ DESCRIPTIONS: dict[str, str] = {
     "outbox.view": "Read the email outbox",
     "billing.manage": "Subscription and billing",
     "token.manage_own": "Create and revoke one's own API tokens",
+    "goal.view": "See a brand's company goals, check-ins and audiences",
+    "goal.edit": "Add and edit goals and check-ins",
+    "audience.edit": "Add and edit audiences",
+    "plan.view": "See social plans (client leaders: approved and archived plans only)",
+    "plan.draft": "Draft plans, edit campaigns and the calendar, import CSV, submit",
+    "plan.archive": "Archive a plan",
+    "review.view": "See reviews (client users: completed reviews, shared comments only)",
+    "review.conduct": "Open a review, judge findings, comment, record the verdict",
+    "methodology.view": "See the alignment rules and their settings",
+    "methodology.edit": "Tune rules, thresholds, weights and severities, per agency and brand",
 }
 
 

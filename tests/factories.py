@@ -137,3 +137,129 @@ def world(label: str) -> AgencyWorld:
         w.tokens[role] = api_token(getattr(w, role))
     db.session.commit()
     return w
+
+
+def planning_data(
+    ag: Agency,
+    br: Brand,
+    *,
+    goals: int = 3,
+    campaigns: int = 5,
+    calendar: int = 20,
+    author: User | None = None,
+    status: str = "submitted",
+):
+    """A brand with goals, two audiences and a plan whose revision 1 holds campaigns and
+    calendar items: sized for query-count tests (counts must not change the query total)."""
+    from datetime import date, timedelta
+
+    from saas.domain.vocabulary import NETWORKS
+    from saas.models import (
+        Audience,
+        CalendarItem,
+        Campaign,
+        CampaignGoal,
+        Goal,
+        Plan,
+        PlanRevision,
+    )
+
+    start = date(2027, 1, 1)
+    with tenant_scope(ag.id):
+        goal_rows = [
+            Goal(
+                agency_id=ag.id,
+                brand_id=br.id,
+                title=f"Goal {i}",
+                metric="followers",
+                baseline=100,
+                target=200 + i,
+                due_date=date(2027, 12, 31),
+                priority=("high", "medium", "low")[i % 3],
+            )
+            for i in range(goals)
+        ]
+        audiences = [
+            Audience(
+                agency_id=ag.id,
+                brand_id=br.id,
+                name=f"Audience {i}",
+                networks=[
+                    {"network": "instagram", "share": 60.0},
+                    {"network": "tiktok", "share": 30.0},
+                ],
+                engages="Young professionals who answer polls",
+            )
+            for i in range(2)
+        ]
+        plan = Plan(
+            agency_id=ag.id,
+            brand_id=br.id,
+            title="Big plan",
+            period_start=start,
+            period_end=date(2027, 12, 31),
+            status=status,
+            created_by_id=author.id if author else None,
+        )
+        db.session.add_all([*goal_rows, *audiences, plan])
+        db.session.flush()
+        revision = PlanRevision(
+            agency_id=ag.id,
+            brand_id=br.id,
+            plan_id=plan.id,
+            number=1,
+            title=plan.title,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            frozen=status != "draft",
+            author_id=author.id if author else None,
+        )
+        db.session.add(revision)
+        db.session.flush()
+        camps = []
+        for i in range(campaigns):
+            c = Campaign(
+                agency_id=ag.id,
+                brand_id=br.id,
+                revision_id=revision.id,
+                key=f"k{i}",
+                position=i,
+                name=f"Campaign {i}",
+                networks=[NETWORKS[i % 3]],
+                format="post",
+                objective="awareness",
+                kpi="reach",
+                kpi_baseline=10,
+                kpi_target=20,
+                audience_id=audiences[i % 2].id,
+                start_date=start + timedelta(days=i % 200),
+                end_date=start + timedelta(days=i % 200 + 30),
+                duration_rationale="Seasonal push",
+                budget=1000,
+            )
+            camps.append(c)
+        db.session.add_all(camps)
+        db.session.flush()
+        links = [
+            CampaignGoal(
+                agency_id=ag.id, brand_id=br.id, campaign_id=c.id, goal_id=goal_rows[i % goals].id
+            )
+            for i, c in enumerate(camps)
+            if goal_rows
+        ]
+        items = [
+            CalendarItem(
+                agency_id=ag.id,
+                brand_id=br.id,
+                revision_id=revision.id,
+                campaign_key=f"k{i % max(campaigns, 1)}",
+                date=start + timedelta(days=i % 365),
+                network=NETWORKS[i % 3],
+                format="post",
+                pillar="Education",
+            )
+            for i in range(calendar)
+        ]
+        db.session.add_all(links + items)
+        db.session.commit()
+    return plan

@@ -1,0 +1,134 @@
+"""ORM rows → the alignment engine's frozen dataclasses.
+
+The engine never sees the database; this module is the only bridge.  It loads everything a
+revision needs in a constant number of queries (goals, audiences, campaigns, their goal
+links, calendar items: five SELECTs whatever the plan's size), all through the tenant scope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from saas.domain.alignment.types import (
+    AudienceIn,
+    CalendarItemIn,
+    CampaignIn,
+    GoalIn,
+    GoalLinkIn,
+    PlanIn,
+)
+from saas.extensions import db
+from saas.models.goals import Audience, Goal
+from saas.models.plans import CalendarItem, Campaign, PlanRevision
+
+_CAMPAIGN_FIELDS = {f.name for f in dataclasses.fields(CampaignIn)}
+
+
+def goals_of(brand_id: int) -> list[Goal]:
+    return list(db.session.scalars(select(Goal).where(Goal.brand_id == brand_id).order_by(Goal.id)))
+
+
+def audiences_of(brand_id: int) -> list[Audience]:
+    return list(
+        db.session.scalars(
+            select(Audience).where(Audience.brand_id == brand_id).order_by(Audience.id)
+        )
+    )
+
+
+def campaigns_of(revision_id: int) -> list[Campaign]:
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.revision_id == revision_id)
+            .options(selectinload(Campaign.goal_links))
+            .order_by(Campaign.position, Campaign.id)
+        )
+    )
+
+
+def goal_in(goal: Goal) -> GoalIn:
+    return GoalIn(
+        id=goal.id,
+        title=goal.title,
+        metric=goal.metric,
+        baseline=float(goal.baseline),
+        target=float(goal.target),
+        due_date=goal.due_date,
+        priority=goal.priority,
+        weight=goal.weight,
+        status=goal.status,
+    )
+
+
+def audience_in(audience: Audience) -> AudienceIn:
+    networks: dict[str, float] = {}
+    for entry in audience.networks or []:
+        if isinstance(entry, dict) and entry.get("network"):
+            try:
+                networks[str(entry["network"])] = float(entry.get("share") or 0)
+            except (TypeError, ValueError):
+                networks[str(entry["network"])] = 0.0
+    return AudienceIn(
+        id=audience.id,
+        name=audience.name,
+        networks=networks,
+        engages=audience.engages or None,
+    )
+
+
+def campaign_in(campaign: Campaign) -> CampaignIn:
+    values: dict[str, Any] = {
+        "id": campaign.id,
+        "name": campaign.name,
+        "networks": tuple(campaign.networks or ()),
+        "format": campaign.format,
+        "objective": campaign.objective,
+        "kpi": campaign.kpi,
+        "kpi_baseline": campaign.kpi_baseline,
+        "kpi_target": campaign.kpi_target,
+        "audience_id": campaign.audience_id,
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "duration_rationale": campaign.duration_rationale,
+        "budget": float(campaign.budget) if campaign.budget is not None else None,
+        "goal_links": tuple(
+            GoalLinkIn(goal_id=link.goal_id, contribution=link.contribution)
+            for link in sorted(campaign.goal_links, key=lambda link: link.goal_id)
+        ),
+    }
+    if "key" in _CAMPAIGN_FIELDS:
+        # Calendar items point at campaigns by their stable key.
+        values["key"] = campaign.key
+    return CampaignIn(**values)
+
+
+def inputs_for(
+    revision: PlanRevision,
+) -> tuple[list[GoalIn], list[AudienceIn], PlanIn]:
+    """Everything the engine needs to judge ``revision``, as plain values."""
+    goals = [goal_in(g) for g in goals_of(revision.brand_id)]
+    audiences = [audience_in(a) for a in audiences_of(revision.brand_id)]
+    campaigns = tuple(campaign_in(c) for c in campaigns_of(revision.id))
+    rows = db.session.execute(
+        select(
+            CalendarItem.date, CalendarItem.network, CalendarItem.format, CalendarItem.campaign_key
+        )
+        .where(CalendarItem.revision_id == revision.id)
+        .order_by(CalendarItem.date, CalendarItem.id)
+    ).all()
+    calendar = tuple(
+        CalendarItemIn(date=r.date, network=r.network, format=r.format, campaign_key=r.campaign_key)
+        for r in rows
+    )
+    plan = PlanIn(
+        period_start=revision.period_start,
+        period_end=revision.period_end,
+        campaigns=campaigns,
+        calendar=calendar,
+    )
+    return goals, audiences, plan
