@@ -211,6 +211,18 @@ def requeue_stale_command(minutes: int) -> None:
     click.echo(f"Re-enqueued {count} stale email(s).")
 
 
+@jobs_cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email consultants (then owners) about plans waiting too long for review."""
+    from saas.services.reminders import send_due_reminders
+
+    count = send_due_reminders()
+    jobs = current_app.extensions["tandem_jobs"]
+    if hasattr(jobs, "join"):
+        jobs.join()
+    click.echo(f"Queued {count} reminder(s).")
+
+
 def register(app: Flask) -> None:
     """Attach Tandem's commands to ``app.cli``."""
 

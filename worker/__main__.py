@@ -28,8 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     queue = Queue(app.config["QUEUE_NAME"], connection=jobs.connection)
     if not args.no_scheduler:
         from worker import sweeper
+        from worker.jobs import reminders as reminder_jobs
 
         sweeper.start(queue)  # lost jobs are found again from their database rows
+        reminder_jobs.start(queue)  # hourly: plans waiting too long for review
     worker = Worker([queue], connection=jobs.connection, name=args.name)
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
     return 0

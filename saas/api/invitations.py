@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from flask import g
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field
 
 from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.extensions import limiter
 from saas.models import Membership
 from saas.services import invitations as invitation_service
 from saas.services import members as member_service
@@ -112,6 +115,29 @@ def create_invitation(data: InvitationIn):  # type: ignore[no-untyped-def]
     }, 201
 
 
+# --- Rate limits on accepting ----------------------------------------------------------------
+# Accepting checks a password when the invitee already has an account, so without a limit
+# the endpoint would let anyone holding a link guess that password.  Every attempt counts.
+
+
+def _accept_per_token() -> str:
+    return current_app.config.get("INVITE_ACCEPT_LIMIT_PER_TOKEN") or "10 per 15 minutes"
+
+
+def _accept_per_ip() -> str:
+    return current_app.config.get("INVITE_ACCEPT_LIMIT_PER_IP") or "30 per 15 minutes"
+
+
+def _accept_ip_key() -> str:
+    return "invite-accept-ip:" + (get_remote_address() or "unknown")
+
+
+def _accept_token_key() -> str:
+    """The invitation link's token, hashed: the limiter's storage never holds a usable link."""
+    raw = str((request.view_args or {}).get("token", ""))
+    return "invite-accept-token:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
 def _issue_token(membership: Membership) -> str:
     """A personal access token for the new member, made by the tokens service."""
     from saas.services.tokens import create_token
@@ -130,8 +156,10 @@ def _issue_token(membership: Membership) -> str:
     response=TOKEN_OUT,
     status=201,
     auth=False,
-    errors=(401, 404, 409, 410, 422),
+    errors=(401, 404, 409, 410, 422, 429),
 )
+@limiter.limit(_accept_per_ip, key_func=_accept_ip_key, scope="invite-accept-ip")
+@limiter.limit(_accept_per_token, key_func=_accept_token_key, scope="invite-accept-token")
 def accept_invitation(token: str, data: AcceptIn):  # type: ignore[no-untyped-def]
     offer = invitation_service.offer(token)
     if offer.existing_user is None:

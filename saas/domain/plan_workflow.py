@@ -39,7 +39,8 @@ class Move:
 
 MOVES: dict[tuple[str, str], Move] = {
     ("draft", "submitted"): Move(DRAFTERS),
-    ("submitted", "in_review"): Move(STAFF),
+    # Opening a review does it, so a plan is never "in review" without a review.
+    ("submitted", "in_review"): Move(STAFF, via_review=True),
     ("in_review", "changes_requested"): Move(STAFF, via_review=True),
     ("in_review", "approved"): Move(STAFF, via_review=True, not_author=True),
     ("changes_requested", "submitted"): Move(DRAFTERS, needs_new_revision=True),
@@ -85,15 +86,14 @@ def available(
 ) -> list[str]:
     """The statuses this role can move the plan to by hand (buttons), in workflow order.
 
-    Moves that only a review makes, and opening a review (``in_review``), are left out:
-    those happen on the review screens.
+    Moves that only a review makes (opening one, its verdict) are left out: those
+    happen on the review screens.
     """
     return [
         to
         for to in STATUSES
-        if to != "in_review"
-        and check(current, to, role, is_author=is_author, has_new_revision=has_new_revision)
-        is None
+        if not MOVES.get((current, to), Move(frozenset())).via_review
+        and check(current, to, role, is_author=is_author, has_new_revision=has_new_revision) is None
     ]
 
 

@@ -32,21 +32,3 @@ def sign_in(client):
 
     return _sign_in
 
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(db_app):
-    """Give each test request an empty ``g``, as production does.
-
-    ``db_app`` keeps one app context open for the whole test, and Flask reuses an open app
-    context for requests, so ``g`` (Flask-Login's cached ``g._login_user``, ``g.membership``)
-    would otherwise carry one browser's user into another browser's next request.
-    """
-    from flask import g, request_started
-
-    def _clear(_sender, **_extra):
-        for key in list(vars(g)):
-            delattr(g, key)
-
-    request_started.connect(_clear, db_app)
-    yield
-    request_started.disconnect(_clear, db_app)

@@ -60,6 +60,7 @@ CAPABILITY_ARGUMENTS = frozenset({"token"})
 # Arguments that name nothing owned by a tenant; any valid value will do.
 PLAIN_ARGUMENTS: dict[str, str] = {
     "lang": "ar",  # /language/<lang>: the interface language, global
+    "kind": "campaigns",  # /plans/<plan_id>/export/<kind>.csv: which table to export
 }
 
 # Strings that exist only in Alpha's rows (see tests.factories.world and seed_alpha).

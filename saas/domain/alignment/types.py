@@ -53,6 +53,8 @@ class CampaignIn:
     duration_rationale: str | None
     budget: float | None
     goal_links: tuple[GoalLinkIn, ...] = ()
+    # Stable across revisions; calendar items name their campaign by it (None: no key).
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class FindingOut:
 @dataclass(frozen=True)
 class Result:
     findings: tuple[FindingOut, ...]
-    # coverage[goal_id][campaign_id] = strength 0..1 (0 when the campaign does not serve it)
+    # coverage[goal_id][campaign_id] = strength 0..1, one row per active goal.  Sparse: a
+    # campaign that does not serve the goal is absent (read it as 0: ``row.get(cid, 0.0)``),
+    # so the matrix stays linear in the plan's size.
     coverage: dict[int, dict[int, float]]
     campaign_scores: dict[int, int]  # 0-100
     goal_scores: dict[int, int]  # 0-100

@@ -11,16 +11,21 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 
+from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
-from saas.models import OutboxMessage
+from saas.models import Agency, OutboxMessage
 from saas.services import agency as agency_service
+from saas.services import audit as audit_service
+from saas.services import storage
 from saas.services import tokens as token_service
 from saas.services.errors import NotFound, ServiceError
 from saas.web.common import get_or_404, page_args, paginate, require
@@ -30,8 +35,11 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 # Audit actions in words.  Actions not listed here show their code.
 ACTION_LABELS = {
+    "methodology.updated": _l("Changed the methodology"),
+    "plan.review_reminder_sent": _l("Sent a review reminder"),
     "agency.created": _l("Created the agency"),
     "agency.updated": _l("Changed the agency settings"),
+    "agency.logo_uploaded": _l("Uploaded the agency logo"),
     "auth.login": _l("Signed in"),
     "auth.logout": _l("Signed out"),
     "auth.login_failed": _l("Failed to sign in"),
@@ -86,9 +94,25 @@ def _show_errors(form: FlaskForm, exc: ServiceError) -> None:
         flash(exc.message, "error")
 
 
+def agency_logo_url() -> str | None:
+    """The signed-in member's agency logo URL (cache-busted), or ``None`` without one.
+
+    A template global, so the layout can show the agency's logo beside its name.
+    """
+    agency = getattr(g, "agency", None)
+    if agency is None or not agency.logo_path:
+        return None
+    return url_for("settings.logo", v=_logo_version(agency.logo_path))
+
+
+def _logo_version(path: str) -> str:
+    return path.rsplit("/", 1)[-1].split(".", 1)[0][:12]
+
+
 @bp.app_context_processor
 def _settings_helpers() -> dict[str, object]:
     return {
+        "agency_logo_url": agency_logo_url,
         "audit_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
         "audit_object_label": lambda kind: str(OBJECT_LABELS.get(kind, kind or "")),
         "outbox_badge": lambda status: STATUS_BADGES.get(status, ("badge-muted", status)),
@@ -96,6 +120,24 @@ def _settings_helpers() -> dict[str, object]:
 
 
 # --- Agency ------------------------------------------------------------------------------------
+
+
+class LogoForm(FlaskForm):
+    """The logo upload, a form of its own so a refused image leaves the settings untouched."""
+
+    logo = FileField(
+        _l("Logo file"), render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+    )
+
+
+def _render_index(form: AgencyForm, logo_form: LogoForm, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "settings/index.html",
+        form=form,
+        logo_form=logo_form,
+        logo_url=agency_logo_url(),
+        max_logo_mb=storage.MAX_LOGO_BYTES // (1024 * 1024),
+    ), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -117,7 +159,73 @@ def index():  # type: ignore[no-untyped-def]
         else:
             flash(_("Agency settings saved."), "success")
             return redirect(url_for("settings.index"))
-    return render_template("settings/index.html", form=form)
+    return _render_index(form, LogoForm(formdata=None))
+
+
+# --- Agency logo (white-labelling: the layout, emails and report covers show it) ----------------
+
+LOGO_MAX_AGE = 24 * 3600
+
+
+def _replace_logo(agency: Agency, stream) -> None:  # type: ignore[no-untyped-def]
+    """Store the new logo, point the agency at it, audit; then drop the file it replaced.
+
+    On a failed commit the new file is removed instead, so no orphan is left either way.
+    """
+    new_path = storage.save_agency_logo(agency.id, stream)
+    old_path = agency.logo_path
+    agency.logo_path = new_path
+    audit_service.record("agency.logo_uploaded", agency, actor=current_user)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.delete(new_path)
+        raise
+    if old_path and old_path != new_path:
+        storage.delete(old_path)
+
+
+@bp.route("/logo", methods=["POST"])
+@require("agency.settings")
+def logo_upload():  # type: ignore[no-untyped-def]
+    agency = g.agency
+    logo_form = LogoForm()
+    if logo_form.validate_on_submit():
+        upload = logo_form.logo.data
+        if not upload:
+            logo_form.logo.errors = [_("Choose an image file to upload.")]
+        else:
+            try:
+                _replace_logo(agency, upload.stream)
+            except ServiceError as exc:
+                _show_errors(logo_form, exc)
+            else:
+                flash(_("Agency logo saved."), "success")
+                return redirect(url_for("settings.index"), code=303)
+    return _render_index(AgencyForm(obj=agency, formdata=None), logo_form, 422)
+
+
+@bp.route("/logo", methods=["GET"])
+@login_required
+def logo():  # type: ignore[no-untyped-def]
+    """The signed-in member's own agency logo; there is no agency id to probe, so no other
+    agency's logo can be asked for.  404 when the agency has none."""
+    agency = getattr(g, "agency", None)
+    relative = agency.logo_path if agency is not None else None
+    path = storage.resolve(relative)
+    kind = storage.image_kind(relative) if relative else None
+    if path is None or kind is None:
+        abort(404)
+    response = send_file(path, mimetype=kind.mimetype, max_age=LOGO_MAX_AGE, conditional=True)
+    # Tenant data: the browser may keep it, shared caches may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = "inline"
+    response.vary.add("Cookie")
+    return response
 
 
 # --- Profile -----------------------------------------------------------------------------------

@@ -1,0 +1,257 @@
+"""Review reminders: a plan waiting too long for review nudges its consultant, then the owner.
+
+A plan counts as waiting while it is ``submitted``, or ``in_review`` with its review still
+open.  After ``agency.review_reminder_days`` days (counted from ``plan.submitted_at``) the
+assigned consultant is reminded; after twice that, the agency's owners.  ``plan.
+reminders_sent`` (0, 1, 2) records what went out, so nothing is sent twice.
+
+A resubmission starts the clock again.  Rather than trust every code path that moves a
+plan to ``submitted`` to reset the counter, each reminder's audit event records the
+``submitted_at`` it was about: when the plan's ``submitted_at`` no longer matches the last
+reminder's, the plan was submitted again and the counter starts from 0.
+
+``send_due_reminders`` finds candidates across agencies in the system scope (ids and
+numbers only), then handles each agency inside its own tenant scope, locking the plan rows
+(PostgreSQL) so two workers running at once cannot both send the same reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from saas.extensions import db
+from saas.i18n import gettext as _
+from saas.models import Agency, AuditEvent, Brand, Membership, Plan, Review, User
+from saas.services import audit
+from saas.services.accounts import email_locale
+from saas.services.errors import ValidationFailed
+from saas.services.mail import queue_email
+from tenants.context import system_scope, tenant_scope
+from tenants.models import Role, utcnow
+
+log = logging.getLogger(__name__)
+
+WAITING_STATUSES = ("submitted", "in_review")
+AUDIT_ACTION = "plan.review_reminder_sent"
+STAGE_CONSULTANT = 1
+STAGE_OWNER = 2
+MIN_DAYS, MAX_DAYS = 1, 60
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Send every reminder that is due, in every agency.  Returns how many emails were queued.
+
+    ``now`` is naive UTC, like the timestamps in the database.
+    """
+    now = now or utcnow()
+    earliest = now - timedelta(days=MIN_DAYS)
+    with system_scope():
+        rows = db.session.execute(
+            select(Plan.id, Plan.agency_id)
+            .join(Agency, Agency.id == Plan.agency_id)
+            .where(
+                Plan.status.in_(WAITING_STATUSES),
+                Plan.submitted_at.is_not(None),
+                Plan.submitted_at <= earliest,
+            )
+            .order_by(Plan.agency_id, Plan.id)
+        ).all()
+    by_agency: dict[int, list[int]] = defaultdict(list)
+    for plan_id, agency_id in rows:
+        by_agency[agency_id].append(plan_id)
+    sent = 0
+    for agency_id, plan_ids in by_agency.items():
+        try:
+            with tenant_scope(agency_id):
+                sent += _remind_agency(plan_ids, now)
+        except Exception:
+            # One agency's failure (a bad address, a template error) must not starve the rest.
+            db.session.rollback()
+            log.exception("review reminders failed for agency %s", agency_id)
+    return sent
+
+
+def _remind_agency(plan_ids: list[int], now: datetime) -> int:
+    """Within one agency's scope: send what is due for these plans, then commit."""
+    agency = db.session.scalar(select(Agency))
+    if agency is None:
+        return 0
+    days = _reminder_days(agency)
+    plans = list(
+        db.session.scalars(
+            select(Plan)
+            .where(Plan.id.in_(plan_ids), Plan.status.in_(WAITING_STATUSES))
+            .order_by(Plan.id)
+            .with_for_update(of=Plan, skip_locked=True)
+        )
+    )
+    if not plans:
+        db.session.rollback()
+        return 0
+    _reset_after_resubmission(plans)
+    open_reviews = set(
+        db.session.scalars(
+            select(Review.plan_id).where(
+                Review.plan_id.in_([p.id for p in plans]), Review.status == "open"
+            )
+        )
+    )
+    brands = {
+        b.id: b
+        for b in db.session.scalars(select(Brand).where(Brand.id.in_({p.brand_id for p in plans})))
+    }
+    members = _staff(agency)
+    sent = 0
+    for plan in plans:
+        if plan.status == "in_review" and plan.id not in open_reviews:
+            continue
+        waited = now - plan.submitted_at  # type: ignore[operator]
+        brand = brands.get(plan.brand_id)
+        if brand is None or brand.is_archived:
+            continue
+        if plan.reminders_sent < STAGE_CONSULTANT and waited >= timedelta(days=days):
+            recipients = _consultants_for(plan, members)
+            sent += _send(plan, brand, agency, recipients, STAGE_CONSULTANT, waited)
+            plan.reminders_sent = STAGE_CONSULTANT
+        if plan.reminders_sent < STAGE_OWNER and waited >= timedelta(days=2 * days):
+            recipients = [m for m in members.values() if m.role == Role.OWNER]
+            sent += _send(plan, brand, agency, recipients, STAGE_OWNER, waited)
+            plan.reminders_sent = STAGE_OWNER
+    db.session.commit()
+    return sent
+
+
+def _reminder_days(agency: Agency) -> int:
+    days = agency.review_reminder_days or 3
+    return min(MAX_DAYS, max(MIN_DAYS, int(days)))
+
+
+def _reset_after_resubmission(plans: list[Plan]) -> None:
+    """Plans submitted again since their last reminder start again from 0."""
+    reminded = [p for p in plans if p.reminders_sent]
+    if not reminded:
+        return
+    about: dict[int, str | None] = {}
+    events = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.details)
+        .where(
+            AuditEvent.action == AUDIT_ACTION,
+            AuditEvent.object_type == "Plan",
+            AuditEvent.object_id.in_([p.id for p in reminded]),
+        )
+        .order_by(AuditEvent.id)
+    )
+    for object_id, details in events:
+        about[object_id] = (details or {}).get("submitted_at")  # the latest wins
+    for plan in reminded:
+        if about.get(plan.id) != _stamp(plan.submitted_at):
+            plan.reminders_sent = 0
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _staff(agency: Agency) -> dict[int, Membership]:
+    """The agency's owners and consultants (active users only), with their brand links."""
+    rows = db.session.scalars(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.role.in_((Role.OWNER.value, Role.CONSULTANT.value)),
+            User.is_active_user.is_(True),
+        )
+        .order_by(Membership.id)
+    ).unique()
+    return {m.id: m for m in rows}
+
+
+def _consultants_for(plan: Plan, members: dict[int, Membership]) -> list[Membership]:
+    """The plan's reviewer; else the consultants assigned to its brand; else those who
+    see every brand; else the owners, so that a waiting plan always reaches somebody."""
+    reviewer = members.get(plan.reviewer_membership_id or 0)
+    if reviewer is not None:
+        return [reviewer]
+    consultants = [m for m in members.values() if m.role == Role.CONSULTANT]
+    assigned = [
+        m for m in consultants if any(link.brand_id == plan.brand_id for link in m.brand_links)
+    ]
+    if assigned:
+        return assigned
+    everywhere = [m for m in consultants if m.all_brands]
+    if everywhere:
+        return everywhere
+    return [m for m in members.values() if m.role == Role.OWNER]
+
+
+def _send(
+    plan: Plan,
+    brand: Brand,
+    agency: Agency,
+    recipients: Iterable[Membership],
+    stage: int,
+    waited: timedelta,
+) -> int:
+    count = 0
+    emails: set[str] = set()
+    for member in recipients:
+        user = member.user
+        if user.email in emails:
+            continue
+        emails.add(user.email)
+        queue_email(
+            to=user.email,
+            template="review_reminder",
+            locale=email_locale(user, member),
+            kind="review_reminder",
+            stage=stage,
+            recipient_name=user.name,
+            plan_title=plan.title,
+            brand_name=brand.name,
+            days_waiting=waited.days,
+            submitted_at=plan.submitted_at,
+            status=plan.status,
+            plan_url=_plan_url(plan),
+            agency_name=agency.name,
+            accent_color=agency.accent_color,
+        )
+        count += 1
+    audit.record(
+        AUDIT_ACTION,
+        plan,
+        stage=stage,
+        recipients=count,
+        submitted_at=_stamp(plan.submitted_at),
+    )
+    return count
+
+
+def _plan_url(plan: Plan) -> str:
+    """The plan's page (the brand's overview until the plans area is there)."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        path = adapter.build("plans.show", {"plan_id": plan.id})
+    except BuildError:
+        path = adapter.build("brands.show", {"brand_id": plan.brand_id})
+    return f"{current_app.config['BASE_URL']}{path}"
+
+
+def validate_days(value: object) -> int:
+    """The agency setting ``review_reminder_days``: a whole number of days, 1-60."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = None
+    try:
+        days = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        days = None
+    if days is None or not MIN_DAYS <= days <= MAX_DAYS:
+        msg = _("Enter a whole number of days from %(min)d to %(max)d.", min=MIN_DAYS, max=MAX_DAYS)
+        raise ValidationFailed(msg, {"review_reminder_days": msg})
+    return days

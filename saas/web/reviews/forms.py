@@ -1,0 +1,64 @@
+"""Review forms: they parse the consultant's input; the reviews service does the checking."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from saas.i18n import lazy_gettext as _l
+from saas.services import reviews as reviews_service
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+class OpenReviewForm(FlaskForm):
+    """An empty form: the POST carries only the CSRF token."""
+
+
+class DecisionForm(FlaskForm):
+    decision = HiddenField()
+    reason = TextAreaField(
+        _l("Why does this finding not apply?"),
+        render_kw={"maxlength": reviews_service.REASON_MAX, "rows": 3},
+    )
+
+    @property
+    def accept(self) -> bool | None:
+        return {"accept": True, "dismiss": False}.get(self.decision.data or "")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Comment"), render_kw={"maxlength": reviews_service.COMMENT_MAX, "rows": 3}
+    )
+    shared = BooleanField(_l("Share with the client"))
+    campaign_id = HiddenField()
+    goal_id = HiddenField()
+
+    def target(self) -> tuple[int | None, int | None]:
+        return _int_or_none(self.campaign_id.data), _int_or_none(self.goal_id.data)
+
+
+class RecommendationsForm(FlaskForm):
+    recommendations = TextAreaField(
+        _l("Recommendations"),
+        render_kw={"maxlength": reviews_service.RECOMMENDATIONS_MAX, "rows": 6},
+    )
+
+
+class VerdictForm(FlaskForm):
+    verdict = RadioField(
+        _l("Verdict"),
+        choices=[
+            SelectChoice("aligned", _l("Aligned: approve the plan")),
+            SelectChoice("needs_changes", _l("Needs changes: ask for a new revision")),
+            SelectChoice("misaligned", _l("Misaligned: ask for a new revision")),
+        ],
+        validate_choice=False,
+    )

@@ -1,0 +1,38 @@
+"""Translated words for reviews: verdicts, severities, finding states, matrix strengths.
+
+Colour classes always travel with a word (or a symbol and a word), never alone.
+"""
+
+from __future__ import annotations
+
+from saas.i18n import lazy_gettext as _l
+
+VERDICT_LABELS = {
+    "aligned": _l("Aligned"),
+    "needs_changes": _l("Needs changes"),
+    "misaligned": _l("Misaligned"),
+}
+VERDICT_BADGES = {"aligned": "badge-ok", "needs_changes": "badge-warn", "misaligned": "badge-bad"}
+
+SEVERITY_LABELS = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Note")}
+SEVERITY_BADGES = {"error": "badge-bad", "warning": "badge-warn", "info": "badge-muted"}
+
+STATE_LABELS = {"open": _l("To decide"), "accepted": _l("Accepted"), "dismissed": _l("Dismissed")}
+STATE_BADGES = {"open": "badge-warn", "accepted": "badge-ok", "dismissed": "badge-muted"}
+
+REVIEW_STATUS_LABELS = {"open": _l("In progress"), "completed": _l("Completed")}
+
+STRENGTH_SYMBOLS = {"strong": "●", "partial": "◐", "none": "○"}
+STRENGTH_LABELS = {"strong": _l("strong"), "partial": _l("partial"), "none": _l("none")}
+
+ALL = {
+    "VERDICT_LABELS": VERDICT_LABELS,
+    "VERDICT_BADGES": VERDICT_BADGES,
+    "SEVERITY_LABELS": SEVERITY_LABELS,
+    "SEVERITY_BADGES": SEVERITY_BADGES,
+    "STATE_LABELS": STATE_LABELS,
+    "STATE_BADGES": STATE_BADGES,
+    "REVIEW_STATUS_LABELS": REVIEW_STATUS_LABELS,
+    "STRENGTH_SYMBOLS": STRENGTH_SYMBOLS,
+    "STRENGTH_LABELS": STRENGTH_LABELS,
+}

@@ -1,0 +1,63 @@
+"""Review reminders, hourly: a plan waiting too long for review reminds its consultant, then the
+owner.
+
+``saas.services.reminders.send_due_reminders`` does the work (across agencies, each in its
+own tenant scope) and is idempotent: ``plan.reminders_sent`` records what went out, so an
+extra run, or two workers running at once, sends nothing twice.
+
+``python -m worker`` books the first run with ``start(queue)``; each run books the next.
+Like the sweeper, the job id names its time slot, so workers starting together book one
+run, not one each.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from worker.runtime import job_context
+
+log = logging.getLogger(__name__)
+
+REMINDERS_JOB_ID = "tandem-reminders"
+REMINDERS_EVERY = timedelta(hours=1)
+
+
+def run_reminders() -> int:
+    """Send every review reminder that is due.  Returns how many emails were queued."""
+    from saas.services import reminders
+
+    with job_context():
+        count = reminders.send_due_reminders()
+    if count:
+        log.info("queued %d review reminder(s)", count)
+    return count
+
+
+def run_and_reschedule(every_seconds: int = int(REMINDERS_EVERY.total_seconds())) -> int:
+    """The periodic job (Redis mode): send what is due, then book the next run."""
+    try:
+        return run_reminders()
+    finally:
+        from rq import get_current_job
+
+        job = get_current_job()
+        if job is not None:
+            _schedule(job.origin, job.connection, every_seconds)
+
+
+def start(queue: Any, every: timedelta = REMINDERS_EVERY) -> str:
+    """Book the first run on ``queue`` (an RQ Queue; needs the worker's scheduler)."""
+    return _schedule(queue.name, queue.connection, int(every.total_seconds()))
+
+
+def _schedule(queue_name: str, connection: Any, every_seconds: int) -> str:
+    from rq import Queue
+
+    next_run = datetime.now(UTC) + timedelta(seconds=every_seconds)
+    job_id = f"{REMINDERS_JOB_ID}-{int(next_run.timestamp()) // max(1, every_seconds)}"
+    Queue(queue_name, connection=connection).enqueue_in(
+        timedelta(seconds=every_seconds), run_and_reschedule, every_seconds, job_id=job_id
+    )
+    return job_id
