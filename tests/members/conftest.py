@@ -31,4 +31,3 @@ def sign_in(client):
         return browser
 
     return _sign_in
-

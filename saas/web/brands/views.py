@@ -91,9 +91,21 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
     if brand is None:
         abort(404)
     use_brand(brand)
+    from saas.services.overview import brand_overview
+    from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
+    from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
+    from saas.web.reviews.labels import VERDICT_BADGES, VERDICT_LABELS
+
     return render_template(
         "brands/show.html",
         brand=brand,
+        overview=brand_overview(brand, g.membership.role),
+        PROGRESS_LABELS=PROGRESS_LABELS,
+        PROGRESS_BADGES=PROGRESS_BADGES,
+        PLAN_STATUS_LABELS=STATUS_LABELS,
+        PLAN_STATUS_BADGES=STATUS_BADGES,
+        VERDICT_LABELS=VERDICT_LABELS,
+        VERDICT_BADGES=VERDICT_BADGES,
         consultants=brands_service.consultants_of(brand),
         client_people=brands_service.client_people_of(brand),
         logo_version=brands_service.logo_version(brand),

@@ -24,9 +24,18 @@ def home():  # type: ignore[no-untyped-def]
         if overview.active_total == 1 and overview.brands:
             return redirect(url_for("brands.show", brand_id=overview.brands[0].id))
         return render_template("dashboard/client.html", overview=overview)
+    from saas.services.overview import staff_attention
+    from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
+    from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
+
     return render_template(
         "dashboard/home.html",
         overview=overview,
+        attention=staff_attention(),
+        PROGRESS_LABELS=PROGRESS_LABELS,
+        PROGRESS_BADGES=PROGRESS_BADGES,
+        PLAN_STATUS_LABELS=STATUS_LABELS,
+        PLAN_STATUS_BADGES=STATUS_BADGES,
         consultants_of=brands_service.consultants_of,
         client_people_of=brands_service.client_people_of,
         logo_version=brands_service.logo_version,
