@@ -64,8 +64,12 @@ def select_locale() -> str:
     4. the browser's Accept-Language;
     5. the agency's default language, then English.
     """
+    from flask import has_request_context
     from flask_login import current_user
 
+    if not has_request_context():
+        # A job or command: callers choose the language with force_locale().
+        return "en"
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LANGUAGES:
         return user_locale

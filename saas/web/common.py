@@ -16,6 +16,7 @@ from saas.extensions import db
 from saas.permissions import can
 
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # INTEGER primary keys on PostgreSQL
 
 
 def get_or_404(model: type[T], ident: Any, *conditions: Any) -> T:
@@ -28,6 +29,9 @@ def get_or_404(model: type[T], ident: Any, *conditions: Any) -> T:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
+    if not 1 <= ident <= MAX_ID:
+        abort(404)  # beyond the database's integer range: nothing can match
+
     obj = db.session.scalar(select(model).where(model.id == ident, *conditions))  # type: ignore[attr-defined]
     if obj is None:
         abort(404)

@@ -26,7 +26,7 @@ def test_owner_uploads_the_agency_logo_from_the_settings_page(live_server, brows
     page.get_by_role("button", name="Upload logo").click()
 
     assert "Agency logo saved." in page.inner_text(".flashes")
-    logo = page.locator("img[src^='/settings/logo']")
+    logo = page.locator("main img[src^='/settings/logo']")
     assert logo.count() == 1
     assert page.evaluate("img => img.naturalWidth", logo.element_handle()) == 64
     shot(page, "polish-agency-logo")
