@@ -81,7 +81,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "LOGIN_LIMIT_PER_IP": e.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
         "LINK_LIMIT_PER_IP": e.get("LINK_LIMIT_PER_IP", "20 per hour"),
         "LINK_LIMIT_PER_ACCOUNT": e.get("LINK_LIMIT_PER_ACCOUNT", "3 per 15 minutes"),
-        "INVITE_ACCEPT_LIMIT_PER_TOKEN": e.get("INVITE_ACCEPT_LIMIT_PER_TOKEN", "10 per 15 minutes"),
+        "INVITE_ACCEPT_LIMIT_PER_TOKEN": e.get(
+            "INVITE_ACCEPT_LIMIT_PER_TOKEN", "10 per 15 minutes"
+        ),
         "INVITE_ACCEPT_LIMIT_PER_IP": e.get("INVITE_ACCEPT_LIMIT_PER_IP", "30 per 15 minutes"),
         "SIGNUP_LIMIT_PER_IP": e.get("SIGNUP_LIMIT_PER_IP", "20 per hour"),
         "TOKEN_TTL_HOURS": {"password_reset": 2, "magic_link": 0.5, "invitation": 24 * 7},
