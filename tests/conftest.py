@@ -74,6 +74,7 @@ def app(database_url, redis_url, tmp_path_factory):
         "QUEUE_NAME": f"tandem-test-{RUN_ID}",
         "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_DIR": str(instance / "uploads"),
+        "REPORTS_DIR": str(instance / "reports"),
         "BASE_URL": "http://tandem.test",
         "SERVER_NAME": None,
     }
@@ -97,6 +98,7 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         SECRET_KEY="test-secret",
         BASE_URL="http://tandem.test",
         UPLOAD_DIR=app.config["UPLOAD_DIR"],
+        REPORTS_DIR=app.config["REPORTS_DIR"],
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "worker", "--name", f"test-{RUN_ID}"], cwd=ROOT, env=env

@@ -8,6 +8,7 @@ from saas.api import (  # noqa: E402,F401
     invitations,
     openapi,
     plans,
+    reports,
     reviews,
 )
 from saas.api.base import api_bp

@@ -5,6 +5,7 @@ from saas.models.audit import AuditEvent
 from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.outbox import OutboxMessage
 from saas.models.plans import CalendarItem, Campaign, CampaignGoal, Plan, PlanRevision
+from saas.models.reports import Report, ReportSchedule, ReportShare
 from saas.models.reviews import Finding, Review, ReviewComment, RuleSetting
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
@@ -18,6 +19,9 @@ __all__ = [
     "GoalCheckin",
     "Plan",
     "PlanRevision",
+    "Report",
+    "ReportSchedule",
+    "ReportShare",
     "Review",
     "ReviewComment",
     "RuleSetting",

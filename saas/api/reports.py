@@ -1,0 +1,3 @@
+"""API: reports."""
+
+from __future__ import annotations
