@@ -51,6 +51,9 @@ BRAND_ID_ARGUMENTS = frozenset(
         "review_id",
         "finding_id",
         "comment_id",
+        "report_id",
+        "share_id",
+        "schedule_id",
     }
 )
 ID_ARGUMENTS = AGENCY_ID_ARGUMENTS | BRAND_ID_ARGUMENTS
@@ -360,8 +363,13 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
         author_id=author_id,
     )
     db.session.add_all([finding, comment])
+    db.session.flush()
+    report, share, schedule = _seed_report_rows(brand_id, author_id)
     db.session.commit()
     return {
+        "report_id": report.id,
+        "share_id": share.id,
+        "schedule_id": schedule.id,
         "goal_id": goal.id,
         "checkin_id": checkin.id,
         "audience_id": audience.id,
@@ -372,6 +380,46 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
         "finding_id": finding.id,
         "comment_id": comment.id,
     }
+
+
+def _seed_report_rows(brand_id: int, author_id: int):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from saas.api.base import hash_token
+    from saas.models import Report, ReportSchedule, ReportShare
+    from tenants.models import utcnow
+
+    report = Report(
+        brand_id=brand_id,
+        requested_by_id=author_id,
+        locale="en",
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 3, 31),
+        sections=["summary"],
+        status="failed",
+        error="Alpha Two secret recommendation",
+        summary_override="Alpha Two secret recommendation",
+    )
+    schedule = ReportSchedule(
+        brand_id=brand_id,
+        frequency="monthly",
+        sections=["summary"],
+        next_run_on=date(2027, 2, 1),
+        created_by_id=author_id,
+    )
+    db.session.add_all([report, schedule])
+    db.session.flush()
+    share = ReportShare(
+        brand_id=brand_id,
+        report_id=report.id,
+        token_hash=hash_token(secrets.token_urlsafe(24)),
+        label="Alpha Two Plan board",
+        created_by_id=author_id,
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add(share)
+    db.session.flush()
+    return report, share, schedule
 
 
 def snapshot(agency_id: int, *, except_user_id: int | None = None) -> dict[str, Any]:
@@ -433,6 +481,9 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
         GoalCheckin,
         Plan,
         PlanRevision,
+        Report,
+        ReportSchedule,
+        ReportShare,
         Review,
         ReviewComment,
     )
@@ -452,6 +503,11 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
         "reviews": rows(Review.id, Review.status, Review.verdict, Review.recommendations),
         "findings": rows(Finding.id, Finding.state),
         "comments": rows(ReviewComment.id, ReviewComment.body, ReviewComment.shared),
+        "reports": rows(Report.id, Report.status, Report.summary_override, Report.held),
+        "report_shares": rows(ReportShare.id, ReportShare.revoked_at, ReportShare.expires_at),
+        "report_schedules": rows(
+            ReportSchedule.id, ReportSchedule.active, ReportSchedule.next_run_on
+        ),
     }
 
 
