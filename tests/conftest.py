@@ -257,7 +257,7 @@ FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(
-    os.environ.get("TANDEM_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")
+    os.environ.get("TANDEM_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
 )
 
 

@@ -1,7 +1,335 @@
-"""Web views: reports."""
+"""Web views: a brand's reports (request, live status, download) and share links.
+
+Thin: permission decorator, a scoped load, one service call, render.  Reports are
+brand-scoped, so another agency's or another brand's report is simply a 404.  Client
+users see ready reports only; staff request and share them.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_date, format_datetime, format_decimal
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from saas.extensions import db
+from saas.i18n import gettext as _
+from saas.i18n import lazy_gettext as _l
+from saas.i18n import use_brand
+from saas.models.reports import REPORT_SECTIONS, Report, ReportShare
+from saas.services import reports as service
+from saas.services.errors import Gone, ServiceError
+from saas.web.common import current_role, get_or_404, page_args, paginate, require
+from saas.web.reports.forms import ConfirmForm, RequestReportForm, ShareForm
+from tenants.context import tenant_scope
+from tenants.models import Brand
 
 bp = Blueprint("reports", __name__)
+
+STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "rendering": _l("Rendering"),
+    "ready": _l("Ready"),
+    "failed": _l("Failed"),
+}
+STATUS_BADGES = {
+    "queued": "badge-muted",
+    "rendering": "badge-warn",
+    "ready": "badge-ok",
+    "failed": "badge-bad",
+}
+LOCALE_LABELS = {"en": _l("English"), "ar": _l("Arabic")}
+
+
+def _section_titles() -> dict[str, Any]:
+    try:
+        from saas.services.report_content import SECTION_TITLES
+    except ImportError:  # the content module is optional while it is being built
+        SECTION_TITLES = {}
+    return {name: SECTION_TITLES.get(name, name) for name in REPORT_SECTIONS}
+
+
+def _is_staff() -> bool:
+    return service.can_request(current_role())
+
+
+def _size(value: int | None) -> str:
+    if not value:
+        return "—"
+    if value < 1024 * 1024:
+        return _("%(n)s KB", n=format_decimal(round(value / 1024, 1)))
+    return _("%(n)s MB", n=format_decimal(round(value / 1024 / 1024, 1)))
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {
+        "STATUS_LABELS": STATUS_LABELS,
+        "STATUS_BADGES": STATUS_BADGES,
+        "LOCALE_LABELS": LOCALE_LABELS,
+        "SECTION_TITLES": _section_titles(),
+        "is_staff": _is_staff(),
+        "size": _size,
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        **extra,
+    }
+
+
+def _brand(brand_id: int) -> Brand:
+    brand = get_or_404(Brand, brand_id)
+    use_brand(brand)
+    return brand
+
+
+def _report(report_id: int) -> Report:
+    """A report in scope; client users see only ready ones."""
+    report = get_or_404(Report, report_id)
+    if not _is_staff() and report.status != "ready":
+        abort(404)
+    return report
+
+
+def _current_quarter(today: date) -> tuple[date, date]:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = date(today.year, first_month, 1)
+    end = date(today.year + 1, 1, 1) if first_month == 10 else date(today.year, first_month + 3, 1)
+    from datetime import timedelta
+
+    return start, end - timedelta(days=1)
+
+
+def _request_form(brand: Brand, formdata: Any = None) -> RequestReportForm:
+    start, end = _current_quarter(date.today())
+    form = RequestReportForm(
+        formdata=formdata,
+        period_start=start,
+        period_end=end,
+        locale=brand.language if brand.language in service.LOCALES else "en",
+        sections=list(REPORT_SECTIONS),
+    )
+    titles = _section_titles()
+    form.sections.choices = [SelectChoice(name, titles[name]) for name in REPORT_SECTIONS]
+    form.recipient_ids.choices = [
+        SelectChoice(m.id, m.user.name or m.user.email) for m in service.eligible_recipients(brand)
+    ]
+    return form
+
+
+def _show_errors(form: Any, err: ServiceError) -> None:
+    leftover = []
+    for name, message in err.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            leftover.append(message)
+    if leftover or not err.fields:
+        flash(" ".join(leftover) or err.message, "error")
+
+
+@bp.route("/brands/<int:brand_id>/reports", methods=["GET", "POST"])
+@require("brand.view")
+def index(brand_id: int):  # type: ignore[no-untyped-def]
+    brand = _brand(brand_id)
+    form = None
+    status = 200
+    if _is_staff():
+        form = _request_form(brand, request.form if request.method == "POST" else None)
+        if request.method == "POST":
+            if form.validate():
+                try:
+                    report, created = service.request_report(
+                        brand,
+                        g.membership,
+                        locale=form.locale.data,
+                        period_start=form.period_start.data,
+                        period_end=form.period_end.data,
+                        sections=form.sections.data or [],
+                        recipient_ids=form.recipient_ids.data or [],
+                    )
+                except ServiceError as err:
+                    db.session.rollback()
+                    _show_errors(form, err)
+                else:
+                    if not created:
+                        flash(_("The same report is already being prepared."), "info")
+                    return redirect(url_for("reports.show", report_id=report.id))
+            status = 422
+    elif request.method == "POST":
+        abort(403)
+
+    stmt = select(Report).where(Report.brand_id == brand.id)
+    if not _is_staff():
+        stmt = stmt.where(Report.status == "ready")
+    page = paginate(stmt.order_by(Report.created_at.desc(), Report.id.desc()), *page_args())
+    return (
+        render_template(
+            "reports/pages/index.html",
+            **_context(brand=brand, page=page, reports=page.items, form=form),
+        ),
+        status,
+    )
+
+
+@bp.route("/reports/<int:report_id>")
+@require("brand.view")
+def show(report_id: int):  # type: ignore[no-untyped-def]
+    report = _report(report_id)
+    brand = _brand(report.brand_id)
+    shares = service.list_shares(report) if _is_staff() else []
+    response = make_response(
+        render_template(
+            "reports/pages/show.html",
+            **_context(
+                brand=brand,
+                report=report,
+                shares=shares,
+                share_form=ShareForm() if _is_staff() and report.status == "ready" else None,
+                again_form=ConfirmForm() if _is_staff() else None,
+                new_link=None,
+            ),
+        )
+    )
+    if report.status in ("queued", "rendering"):
+        response.headers["Refresh"] = "2"  # live progress without JavaScript
+    return response
+
+
+@bp.route("/reports/<int:report_id>/again", methods=["POST"])
+@require("review.conduct")
+def again(report_id: int):  # type: ignore[no-untyped-def]
+    """Request the same report again (after a failure, or for a fresh copy)."""
+    report = _report(report_id)
+    brand = _brand(report.brand_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        new, _created = service.request_report(
+            brand,
+            g.membership,
+            locale=report.locale,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            sections=report.sections,
+            recipient_ids=report.recipient_ids or [],
+        )
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("reports.show", report_id=report.id))
+    return redirect(url_for("reports.show", report_id=new.id))
+
+
+def _pdf_response(report: Report, brand_name: str, *, inline: bool):  # type: ignore[no-untyped-def]
+    path = service.file_for(report)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=not inline,
+        download_name=service.download_name(report, brand_name),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/reports/<int:report_id>/pdf")
+@require("brand.view")
+def pdf(report_id: int):  # type: ignore[no-untyped-def]
+    report = _report(report_id)
+    if report.status != "ready":
+        abort(404)
+    brand = get_or_404(Brand, report.brand_id)
+    return _pdf_response(report, brand.name, inline=False)
+
+
+@bp.route("/reports/<int:report_id>/shares", methods=["POST"])
+@require("review.conduct")
+def share(report_id: int):  # type: ignore[no-untyped-def]
+    report = _report(report_id)
+    brand = _brand(report.brand_id)
+    form = ShareForm()
+    new_link = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _share, raw = service.create_share(
+                report, g.membership, label=form.label.data, expires_days=form.expires_days.data
+            )
+        except ServiceError as err:
+            db.session.rollback()
+            _show_errors(form, err)
+            status = 422
+        else:
+            new_link = url_for("reports.public", token=raw, _external=True)
+            form = ShareForm(formdata=None)
+    else:
+        status = 422
+    response = make_response(
+        render_template(
+            "reports/pages/show.html",
+            **_context(
+                brand=brand,
+                report=report,
+                shares=service.list_shares(report),
+                share_form=form,
+                again_form=ConfirmForm(),
+                new_link=new_link,
+            ),
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"  # the link is shown once
+    return response
+
+
+@bp.route("/reports/<int:report_id>/shares/<int:share_id>/revoke", methods=["GET", "POST"])
+@require("review.conduct")
+def revoke_share(report_id: int, share_id: int):  # type: ignore[no-untyped-def]
+    report = _report(report_id)
+    brand = _brand(report.brand_id)
+    item = get_or_404(ReportShare, share_id, ReportShare.report_id == report.id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        service.revoke_share(item, g.membership)
+        flash(_("The link no longer opens the report."), "success")
+        return redirect(url_for("reports.show", report_id=report.id))
+    return render_template(
+        "reports/pages/revoke.html", **_context(brand=brand, report=report, share=item, form=form)
+    )
+
+
+@bp.route("/r/<token>")
+def public(token: str):  # type: ignore[no-untyped-def]
+    """A share link: no login; the token names the tenant, which is entered explicitly."""
+    found = service.find_share(token)
+    if found is None:
+        abort(404)
+    with tenant_scope(found.agency_id, brand_ids=[found.brand_id]):
+        try:
+            report = service.open_share(found.id)
+        except Gone as err:
+            db.session.rollback()
+            return render_template("reports/pages/gone.html", message=err.message), 410
+        brand = db.session.scalar(select(Brand).where(Brand.id == report.brand_id))
+        response = _pdf_response(report, brand.name if brand else "report", inline=True)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
