@@ -63,10 +63,19 @@ def register_blueprints(app: Flask) -> None:
     from saas.web.goals.views import bp as goals_bp
     from saas.web.methodology.views import bp as methodology_bp
     from saas.web.plans.views import bp as plans_bp
+    from saas.web.reports.schedules import schedules_bp
     from saas.web.reports.views import bp as reports_bp
     from saas.web.reviews.views import bp as reviews_bp
 
-    for blueprint in (goals_bp, plans_bp, calendar_bp, reviews_bp, methodology_bp, reports_bp):
+    for blueprint in (
+        goals_bp,
+        plans_bp,
+        calendar_bp,
+        reviews_bp,
+        methodology_bp,
+        reports_bp,
+        schedules_bp,
+    ):
         app.register_blueprint(blueprint)
     from saas.web.health import bp as health_bp
 

@@ -101,7 +101,9 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         REPORTS_DIR=app.config["REPORTS_DIR"],
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "worker", "--name", f"test-{RUN_ID}"], cwd=ROOT, env=env
+        [sys.executable, "-m", "worker", "--name", f"test-{RUN_ID}", "--no-periodic"],
+        cwd=ROOT,
+        env=env,
     )
     yield proc
     proc.terminate()

@@ -34,11 +34,17 @@ def sweep(stale_after_minutes: int = STALE_AFTER_MINUTES) -> int:
     is re-enqueued with its own agency id, whose job re-enters that tenant's scope.
     """
     from saas.services.mail import requeue_stale
+    from saas.services.reports import fail_stuck
 
     with job_context(), system_scope():
         count = requeue_stale(older_than_minutes=stale_after_minutes)
+        # Reports stuck in "rendering" past their deadline (a killed worker): re-queued
+        # while attempts remain, otherwise failed with a reason. Never left rendering.
+        stuck = fail_stuck()
     if count:
         log.warning("sweeper re-enqueued %d stale email(s)", count)
+    if stuck:
+        log.warning("sweeper handled %d stuck report(s)", stuck)
     return count
 
 
