@@ -128,6 +128,8 @@ def _operation(
         ok: dict[str, Any] = {"description": "Success"}
         if isinstance(op.response, type) and issubclass(op.response, BaseModel):
             ok["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
+        elif isinstance(op.response, dict) and "content" in op.response:
+            ok["content"] = op.response["content"]  # a non-JSON body, e.g. application/pdf
         elif isinstance(op.response, dict):
             ok["content"] = {"application/json": {"schema": op.response}}
         responses[str(op.status)] = ok

@@ -166,7 +166,9 @@ OPERATIONS.append(
         summary="Download a ready report's PDF (application/pdf)",
         tags=TAGS,
         body=None,
-        response=None,
+        response={
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+        },
         status=200,
         auth=True,
         errors=(409,),

@@ -88,3 +88,9 @@ def test_foreign_report_and_pdf_are_404(api, alpha, bravo, run_jobs):
     assert other.get(f"/api/v1/reports/{rid}").status_code == 404
     assert other.get(f"/api/v1/reports/{rid}/pdf").status_code == 404
     assert api(None).get(f"/api/v1/reports/{rid}/pdf").status_code == 401
+
+
+def test_openapi_documents_the_pdf_download_as_application_pdf(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    ok = doc["paths"]["/reports/{report_id}/pdf"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == ["application/pdf"]
