@@ -81,6 +81,27 @@ def _ink(chart: Any, accent: str) -> Any:
     return Markup(str(chart).replace('"currentColor"', f'"{accent_of(accent)}"'))  # noqa: S704
 
 
+_SVG_TEXT = re.compile(r"(<(?:text|tspan)\b[^>]*>)([^<]*)")
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
+
+
+def shape_svg_text(svg: str) -> Markup:
+    """Arabic inside SVG <text>: joined presentation forms in visual (left-to-right) order.
+
+    The input is our own escaped chart markup; only the text content of <text>/<tspan>
+    elements containing Arabic letters changes, so the markup stays safe."""
+    import arabic_reshaper
+    from bidi import get_display
+
+    def visual(match: re.Match[str]) -> str:
+        text = match.group(2)
+        if not _ARABIC.search(text):
+            return match.group(0)
+        return match.group(1) + get_display(arabic_reshaper.reshape(text))
+
+    return Markup(_SVG_TEXT.sub(visual, svg))  # noqa: S704
+
+
 def accent_of(value: str | None) -> str:
     """The agency colour if it is exactly ``#rrggbb`` (it goes into a <style> block)."""
     return value.lower() if value and _HEX.match(value) else DEFAULT_ACCENT
@@ -133,23 +154,24 @@ class ReportData:
         return accent_of(self.agency.accent_color if self.agency else None)
 
     def chart(self, draw: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        """A chart for the PDF.  WeasyPrint draws SVG text glyph by glyph, without shaping
-        or bidi, so Arabic inside an SVG comes out reversed and unjoined: in an Arabic
-        report the chart's own labels (dates, networks, "Target") are drawn in English,
-        right to left, and the section states the figures in Arabic text around it."""
+        """A chart for the PDF, in the report's language.
+
+        WeasyPrint draws SVG text glyph by glyph, without Arabic shaping or bidi, so in an
+        Arabic report the labels inside the SVG are shaped and put in visual order first
+        (``shape_svg_text``); the rest of the report is HTML, which WeasyPrint shapes."""
         if self.rtl:
-            with force_locale("en"):
+            with force_locale(self.locale):
                 kw = {**kw, "title": str(kw.get("title", ""))}
-                kw.pop("empty_message", None)
-                return _ink(draw(*args, locale="en", rtl=True, **kw), self.accent)
+                if "empty_message" in kw:
+                    kw["empty_message"] = str(kw["empty_message"])
+                drawn = draw(*args, locale=self.locale, rtl=True, **kw)
+            return _ink(shape_svg_text(str(drawn)), self.accent)
         return _ink(draw(*args, locale=self.locale, rtl=False, **kw), self.accent)
 
     def chart_label(self, label: Any) -> str:
-        """A word drawn inside a chart: English in an Arabic report (see ``chart``)."""
-        if self.rtl:
-            with force_locale("en"):
-                return str(label)
-        return str(label)
+        """A word drawn inside a chart (shaped later by ``chart`` in Arabic reports)."""
+        with force_locale(self.locale):
+            return str(label)
 
     def names(self, names: list[str], limit: int = 4) -> str:
         """«A», «B» and 2 more: user-entered names in a sentence (escaped by the template)."""

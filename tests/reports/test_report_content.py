@@ -169,6 +169,28 @@ def test_arabic_report_is_right_to_left_with_arabic_titles(reviewed):
     assert '<html lang="en" dir="ltr">' in english
 
 
+def test_arabic_charts_draw_shaped_arabic_labels_not_english(reviewed):
+    """WeasyPrint does not shape SVG text: the labels must arrive joined and in visual order."""
+    import re
+
+    world, _ = reviewed
+    html = html_for(world, make_report(world, locale="ar", sections=["goals", "audiences"]))
+    svg_texts = re.findall(r"<(?:text|tspan)\b[^>]*>([^<]*)<", html)
+    assert svg_texts, "the goals and audiences sections draw charts"
+    assert any(re.search("[\ufe70-\ufeff]", t) for t in svg_texts)  # presentation forms
+    assert not any("Target" in t or "Baseline" in t for t in svg_texts)
+
+
+def test_shape_svg_text_changes_only_arabic_text_nodes():
+    from saas.services.report_content import shape_svg_text
+
+    svg = '<svg><title>هدف</title><text x="1">Target: 5</text><text>الهدف: 5</text></svg>'
+    out = str(shape_svg_text(svg))
+    assert "<title>هدف</title>" in out
+    assert '<text x="1">Target: 5</text>' in out
+    assert "الهدف" not in out.split("</title>", 1)[1]
+
+
 def test_goal_names_in_leadership_questions_are_escaped(alpha):
     build_world(alpha)
     with tenant_scope(alpha.agency.id):
