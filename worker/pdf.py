@@ -203,10 +203,27 @@ def _child(conn, html: str, assets: dict[str, Path], memory_mb: int) -> None:
     except RecursionError:
         _send_quietly(conn, ("error", "the content is nested too deeply", 0, refused))
     except BaseException as error:  # noqa: BLE001 - report every failure to the parent
-        reason = f"{type(error).__name__}: {str(error)[:200]}".rstrip(": ")
-        _send_quietly(conn, ("error", reason, 0, refused))
+        if _near_memory_limit(int(memory_mb)):
+            # C extensions that fail to allocate often surface as SystemError or similar.
+            _send_quietly(conn, ("memory", None, 0, refused))
+        else:
+            reason = f"{type(error).__name__}: {str(error)[:200]}".rstrip(": ")
+            _send_quietly(conn, ("error", reason, 0, refused))
     finally:
         conn.close()
+
+
+def _near_memory_limit(memory_mb: int) -> bool:
+    """Did this process come within 10 % of its address-space limit (VmPeak)?"""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    peak_kb = int(line.split()[1])
+                    return peak_kb >= memory_mb * 1024 * 0.9
+    except (OSError, ValueError):
+        pass
+    return False
 
 
 def _send_quietly(conn, message) -> None:
