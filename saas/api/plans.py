@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
 from saas.domain.plan_workflow import STATUSES
 from saas.domain.vocabulary import CALENDAR_STATUSES, FORMATS, KPIS, NETWORKS, OBJECTIVES
+from saas.i18n import gettext as _
 from saas.models import Brand, Plan, PlanRevision
 from saas.services import plans as plans_service
 from saas.services.plans import CalendarItemData, CampaignData
@@ -313,8 +314,8 @@ def _campaigns(items: list[CampaignIn]) -> list[CampaignData]:
     for i, c in enumerate(items):
         stray = sorted(set(c.goal_contributions) - set(c.goal_ids))
         if stray:
-            errors[f"campaigns.{i}.goal_contributions"] = (
-                f"Goal {stray[0]} has a contribution but is not in goal_ids."
+            errors[f"campaigns.{i}.goal_contributions"] = _(
+                "Goal %(id)s has a contribution but is not in goal_ids.", id=stray[0]
             )
         out.append(
             CampaignData(
@@ -530,5 +531,5 @@ def compare_revisions(plan_id: int) -> dict[str, Any]:
         numbers[name] = int(raw)
     a = plans_service.get_revision(plan, number=numbers["a"])
     b = plans_service.get_revision(plan, number=numbers["b"])
-    _, _, diff = plans_service.compare(plan, a.id, b.id)
+    _a, _b, diff = plans_service.compare(plan, a.id, b.id)
     return {"a": a.number, "b": b.number, **diff.to_dict()}

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import get_locale
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
@@ -58,9 +57,7 @@ def _load_review(review_id: int) -> Review:
     review = reviews_service.load(review_id, g.membership)
     if review is None:
         abort(404)
-    brand = db.session.scalar(select(Brand).where(Brand.id == review.brand_id))
-    if brand is None:
-        abort(404)
+    brand = get_or_404(Brand, review.brand_id)
     use_brand(brand)
     g.review_brand = brand
     return review
@@ -306,7 +303,7 @@ def scores(plan_id: int):  # type: ignore[no-untyped-def]
     plan = get_or_404(Plan, plan_id)
     if not plan_workflow.can_view(plan.status, g.membership.role):
         abort(404)
-    brand = db.session.scalar(select(Brand).where(Brand.id == plan.brand_id))
+    brand = get_or_404(Brand, plan.brand_id)
     use_brand(brand)
     history = reviews_service.reviews_of_plan(plan, g.membership)
     points = [(r.created_at.date(), float(r.score)) for r, _number in history]
