@@ -1,5 +1,6 @@
 # Tandem: one image for web (gunicorn), worker (python -m worker) and migrate.
-FROM python:3.11-slim
+# Bookworm, like CI: scripts/system-packages is checked there (a fresh debootstrap chroot).
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -7,14 +8,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app
 
-# WeasyPrint's libraries, Arabic-capable fonts, and curl for the health check.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-core fonts-dejavu-core curl \
- && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
+
+# WeasyPrint's libraries and Arabic-capable fonts (the runtime group of the one list the
+# README and CI use), and curl for the health check. The preflight fails the build when
+# the list no longer gives WeasyPrint what it loads.
+COPY scripts/system-packages scripts/preflight.py scripts/
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends $(bash scripts/system-packages runtime) curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && python scripts/preflight.py
 
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./

@@ -27,8 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from saas import app_setup
+    from saas.web.edge import init_edge
 
     app_setup.init_extensions(app)
+    init_edge(app)  # the bounded int converter must exist before blueprints add their rules
     app_setup.register_blueprints(app)
     app_setup.register_hooks(app)
     app_setup.register_template_helpers(app)

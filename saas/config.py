@@ -69,6 +69,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "MAIL_PASSWORD": e.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(e.get("MAIL_USE_TLS"), True),
         "MAIL_FROM": e.get("MAIL_FROM", "Tandem <no-reply@tandem.local>"),
+        # Without SMTP, development writes each email to this folder as an .eml file.
+        "MAIL_FILE_DIR": e.get("MAIL_FILE_DIR")
+        or (None if production else str(instance_path / "mail")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(e.get("SESSION_COOKIE_SECURE"), production),
@@ -76,10 +79,17 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(e.get("SESSION_COOKIE_SECURE"), production),
         "PERMANENT_SESSION_LIFETIME": int(e.get("SESSION_LIFETIME_SECONDS", str(14 * 24 * 3600))),
+        # Flask-Login's default is 365 days; we promise 14 (docs/SECURITY.md).
+        "REMEMBER_COOKIE_DURATION": int(e.get("REMEMBER_COOKIE_DURATION", str(14 * 24 * 3600))),
         "MAX_CONTENT_LENGTH": int(e.get("MAX_UPLOAD_BYTES", str(4 * 1024 * 1024))),
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": e.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(e.get("RATELIMIT_ENABLED"), True),
+        # Redis down must not mean sign-in down: count in memory meanwhile, log, go on.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "LOGIN_ALERT_THRESHOLD": int(e.get("LOGIN_ALERT_THRESHOLD", "10")),
         "LOGIN_LIMIT_PER_ACCOUNT": e.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_IP": e.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
         "LINK_LIMIT_PER_IP": e.get("LINK_LIMIT_PER_IP", "20 per hour"),

@@ -75,6 +75,9 @@ def app(database_url, redis_url, tmp_path_factory):
         "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_DIR": str(instance / "uploads"),
         "REPORTS_DIR": str(instance / "reports"),
+        # The people's mailboxes: delivered mail lands here as .eml files (tests/mailbox.py).
+        "MAIL_FILE_DIR": str(instance / "mail"),
+        "MAIL_SERVER": None,
         "BASE_URL": "http://tandem.test",
         "SERVER_NAME": None,
     }
@@ -99,7 +102,9 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         BASE_URL="http://tandem.test",
         UPLOAD_DIR=app.config["UPLOAD_DIR"],
         REPORTS_DIR=app.config["REPORTS_DIR"],
+        MAIL_FILE_DIR=app.config["MAIL_FILE_DIR"],
     )
+    env.pop("MAIL_SERVER", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "worker", "--name", f"test-{RUN_ID}", "--no-periodic"],
         cwd=ROOT,
@@ -145,6 +150,8 @@ def db_app(app, worker_process):
 
     _clean_database(app)
     limiter.reset()
+    for old in Path(app.config["MAIL_FILE_DIR"]).glob("*.eml"):
+        old.unlink()
     request_started.connect(_forget_request_globals, app)
     with app.app_context():
         yield app

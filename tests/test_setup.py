@@ -7,101 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from saas.cli import DEMO_PASSWORD, DEMO_USERS
 from saas.extensions import db
-from saas.models import Agency, Brand, Membership, OutboxMessage, User
-from tenants.context import system_scope, tenant_scope
+from saas.models import OutboxMessage
+from tenants.context import tenant_scope
 from tenants.models import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_EMAILS = [u.email for u in DEMO_USERS]
 
 
-def _counts() -> dict[str, int]:
-    with system_scope():
-        return {
-            model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Agency, Brand, Membership, User)
-        }
-
-
-def test_flask_demo_creates_the_demo_agency_and_prints_its_logins(db_app):
-    result = db_app.test_cli_runner().invoke(args=["demo"])
-
-    assert result.exit_code == 0, result.output
-    assert DEMO_PASSWORD in result.output
-    for email in DEMO_EMAILS:
-        assert email in result.output
-    with system_scope():
-        agency = db.session.scalar(select(Agency).where(Agency.name == "Northwind Social"))
-        assert agency is not None
-        brands = {b.name: b for b in db.session.scalars(select(Brand))}
-        roles = {
-            m.user.email: (m.role, sorted(link.brand.name for link in m.brand_links))
-            for m in db.session.scalars(select(Membership))
-        }
-    assert (brands["Qamar Coffee"].language, brands["Qamar Coffee"].timezone) == (
-        "ar",
-        "Asia/Riyadh",
-    )
-    assert (brands["Atlas Outdoor"].language, brands["Atlas Outdoor"].timezone) == (
-        "en",
-        "Europe/London",
-    )
-    assert roles == {
-        "owner@demo.tandem.test": ("owner", []),
-        "consultant@demo.tandem.test": ("consultant", ["Atlas Outdoor", "Qamar Coffee"]),
-        "leader@demo.tandem.test": ("client_leader", ["Qamar Coffee"]),
-        "team@demo.tandem.test": ("client_team", ["Qamar Coffee"]),
-    }
-
-
-def test_flask_demo_twice_does_not_duplicate_and_still_prints_the_logins(db_app):
-    runner = db_app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    before = _counts()
-
-    again = runner.invoke(args=["demo"])
-
-    assert again.exit_code == 0, again.output
-    assert "already loaded" in again.output
-    assert DEMO_PASSWORD in again.output and "leader@demo.tandem.test" in again.output
-    assert _counts() == before == {"Agency": 1, "Brand": 2, "Membership": 4, "User": 4}
-
-
-def test_every_demo_login_accepts_the_printed_password(db_app):
-    from saas.services.accounts import authenticate
-
-    db_app.test_cli_runner().invoke(args=["demo"])
-
-    with system_scope():
-        signed_in = {email: authenticate(email, DEMO_PASSWORD) for email in DEMO_EMAILS}
-        wrong = authenticate(DEMO_EMAILS[0], DEMO_PASSWORD + "x")
-    assert all(user is not None for user in signed_in.values()), signed_in
-    assert wrong is None
-
-
-def test_demo_client_leader_can_sign_in_with_the_printed_password(db_app, client):
-    db_app.test_cli_runner().invoke(args=["demo"])
-
-    resp = client.post(
-        "/login", data={"email": "leader@demo.tandem.test", "password": DEMO_PASSWORD}
-    )
-
-    assert resp.status_code in (302, 303)
-    assert "/login" not in resp.headers["Location"]
-
-
-def test_flask_demo_refuses_to_run_in_production(db_app, monkeypatch):
-    monkeypatch.setitem(db_app.config, "TANDEM_ENV", "production")
-
-    result = db_app.test_cli_runner().invoke(args=["demo"])
-
-    assert result.exit_code != 0
-    assert "production" in result.output
-    assert _counts()["User"] == 0
+# The demo loader's own tests are in tests/test_demo.py (they load the full demo once).
 
 
 def test_check_config_prints_settings_but_never_secrets(db_app, monkeypatch):

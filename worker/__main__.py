@@ -1,6 +1,9 @@
 """``python -m worker``: a real RQ worker for Tandem's queue, with the scheduler.
 
-Builds the Flask app once in the parent (so each forked job starts fast), then works.
+Builds the Flask app once in the parent (so each forked job starts fast), then works as a
+``TandemWorker``: every tick it books the periodic tasks that are due (sweeper, reminders,
+scheduled reports; see ``worker.periodic``) and keeps RQ's scheduler alive.  Run as many as
+you like: each occurrence of a periodic task runs once, on whichever worker claims it.
 """
 
 from __future__ import annotations
@@ -13,17 +16,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Tandem's background worker (RQ).")
     parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
     parser.add_argument("--name", default=None, help="worker name (default: RQ's)")
-    parser.add_argument("--no-scheduler", action="store_true", help="do not run the scheduler")
+    parser.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run RQ's scheduler (delayed retries then wait for a worker that does)",
+    )
     parser.add_argument(
         "--no-periodic",
         action="store_true",
-        help="do not book the periodic jobs (sweeper, reminders, scheduled reports); for tests",
+        help="do not run the periodic tasks (sweeper, reminders, scheduled reports); for tests",
     )
     args = parser.parse_args(argv)
 
-    from rq import Queue, Worker
+    from rq import Queue
 
+    from worker.periodic import Periodic, tasks_for
+    from worker.rqworker import TandemWorker
     from worker.runtime import get_app
+    from worker.settings import timing
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = get_app()
@@ -35,15 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("REDIS_URL is not set: without Redis, jobs run inside the web process.")
     jobs = app.extensions["tandem_jobs"]
     queue = Queue(app.config["QUEUE_NAME"], connection=jobs.connection)
-    if not args.no_scheduler and not args.no_periodic:
-        from worker import sweeper
-        from worker.jobs import reminders as reminder_jobs
-        from worker.jobs import report_schedules as schedule_jobs
-
-        sweeper.start(queue)  # lost jobs are found again from their database rows
-        reminder_jobs.start(queue)  # hourly: plans waiting too long for review
-        schedule_jobs.start(queue)  # daily: scheduled monthly / quarterly reports
-    worker = Worker([queue], connection=jobs.connection, name=args.name)
+    try:
+        settings = timing(app)
+    except ValueError as error:
+        parser.error(str(error))
+    periodic = None if args.no_periodic else Periodic(queue, tasks_for(settings))
+    worker = TandemWorker(
+        [queue],
+        connection=jobs.connection,
+        name=args.name,
+        tick_seconds=settings.tick,
+        periodic=periodic,
+    )
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
     return 0
 

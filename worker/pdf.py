@@ -182,9 +182,11 @@ def url_fetcher_for(assets: dict[str, Path], refused: list[str]) -> Callable:
 
 def _child(conn, html: str, assets: dict[str, Path], memory_mb: int) -> None:
     refused: list[str] = []
+    # The budget is on top of what the child inherits from its parent: a long-lived parent
+    # (threads, malloc arenas, a big test process) must not eat the render's allowance.
+    limit_kb = _status_kb("VmSize") + int(memory_mb) * 1024
     try:
-        limit = int(memory_mb) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (limit_kb * 1024, limit_kb * 1024))
         import warnings
 
         from weasyprint import HTML
@@ -203,7 +205,7 @@ def _child(conn, html: str, assets: dict[str, Path], memory_mb: int) -> None:
     except RecursionError:
         _send_quietly(conn, ("error", "the content is nested too deeply", 0, refused))
     except BaseException as error:  # noqa: BLE001 - report every failure to the parent
-        if _near_memory_limit(int(memory_mb)):
+        if _near_memory_limit(limit_kb):
             # C extensions that fail to allocate often surface as SystemError or similar.
             _send_quietly(conn, ("memory", None, 0, refused))
         else:
@@ -213,17 +215,22 @@ def _child(conn, html: str, assets: dict[str, Path], memory_mb: int) -> None:
         conn.close()
 
 
-def _near_memory_limit(memory_mb: int) -> bool:
-    """Did this process come within 10 % of its address-space limit (VmPeak)?"""
+def _status_kb(field: str) -> int:
+    """A ``/proc/self/status`` figure in KiB (0 where there is no /proc)."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith("VmPeak:"):
-                    peak_kb = int(line.split()[1])
-                    return peak_kb >= memory_mb * 1024 * 0.9
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1])
     except (OSError, ValueError):
         pass
-    return False
+    return 0
+
+
+def _near_memory_limit(limit_kb: int) -> bool:
+    """Did this process come within 10 % of its address-space limit (VmPeak)?"""
+    peak_kb = _status_kb("VmPeak")
+    return bool(peak_kb) and peak_kb >= limit_kb * 0.9
 
 
 def _send_quietly(conn, message) -> None:

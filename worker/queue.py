@@ -30,6 +30,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INTERVALS = (10, 60, 300)
 
+# What the queue knows about a job (``job_state``).  The row stays the truth; this only says
+# whether a job is still coming for it.
+PENDING = "pending"  # waiting in its queue, deferred, or scheduled for a time still ahead
+RUNNING = "running"  # a worker has started it
+DONE = "done"  # finished, failed, stopped or cancelled, or stranded (see job_state)
+MISSING = "missing"  # no such job: expired, never enqueued, or Redis lost it
+UNKNOWN = "unknown"  # this mode keeps no record of jobs (eager, thread)
+#: A job still "scheduled" this long after its time has no scheduler to enqueue it.
+SCHEDULED_GRACE_SECONDS = 300
+
 
 @dataclass
 class JobRequest:
@@ -64,6 +74,10 @@ class RedisJobs:
             req.func, *req.args, job_id=req.job_id, retry=retry, job_timeout=req.timeout
         )
         return job.id
+
+    def state(self, job_id: str | None) -> str:
+        """``PENDING``, ``RUNNING``, ``DONE`` or ``MISSING`` (see ``redis_job_state``)."""
+        return redis_job_state(self.connection, job_id)
 
 
 class EagerJobs:
@@ -139,6 +153,60 @@ def retries_left() -> int | None:
     if job is None:
         return None
     return job.retries_left if job.retries_left is not None else 0
+
+
+def redis_job_state(connection: Any, job_id: str | None) -> str:
+    """``PENDING``, ``RUNNING``, ``DONE`` or ``MISSING``: will ``job_id`` still run?
+
+    A job whose hash says "queued" but that sits in no queue list, or "scheduled" long past
+    its time, is stranded (Redis lost part of its data, or no scheduler runs): it counts as
+    ``DONE``, since nothing will ever run it.  Reads two hash fields, not the pickled job.
+    """
+    if not job_id:
+        return MISSING
+    from rq import Queue
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    raw_status, raw_origin = connection.hmget(Job.key_for(job_id), "status", "origin")
+    if raw_status is None:
+        return MISSING
+    status = raw_status.decode()
+    if status == "started":
+        return RUNNING
+    if status == "deferred":
+        return PENDING
+    origin = raw_origin.decode() if raw_origin else ""
+    if status == "queued" and origin:
+        queue = Queue(origin, connection=connection)
+        if connection.lpos(queue.key, job_id) is not None:
+            return PENDING
+        if connection.lpos(queue.intermediate_queue_key, job_id) is not None:
+            return PENDING  # being handed to a worker right now
+        return DONE
+    if status == "scheduled" and origin:
+        at = connection.zscore(ScheduledJobRegistry(origin, connection=connection).key, job_id)
+        if at is not None and at > time.time() - SCHEDULED_GRACE_SECONDS:
+            return PENDING
+        return DONE
+    return DONE
+
+
+def redis_namespace(queue_name: str) -> str:
+    """The prefix of every Redis key of ours for ``queue_name`` (periodic bookings, leases).
+
+    One namespace per queue, so that a test (or a second deployment on the same Redis) can
+    lose or delete its keys without touching anybody else's.
+    """
+    return f"tandem:{queue_name}"
+
+
+def job_state(job_id: str | None) -> str:
+    """What the current app's queue knows about ``job_id`` (``UNKNOWN`` without Redis)."""
+    jobs = current_app.extensions["tandem_jobs"]
+    if isinstance(jobs, RedisJobs):
+        return jobs.state(job_id)
+    return UNKNOWN
 
 
 def init_queue(app: Flask) -> None:

@@ -10,12 +10,13 @@ from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, PLAIN, ApiError, Id, endpoint, page_params, page_payload
 from saas.extensions import db, limiter
 from saas.models import ApiToken, Brand, Membership
 from saas.services import tokens as token_service
 from saas.services.accounts import authenticate, signup
 from saas.services.audit import set_actor
+from saas.services.passwords import MIN_LENGTH as PASSWORD_MIN
 from saas.web.common import paginate
 from tenants.context import system_scope, tenant_scope
 
@@ -24,17 +25,17 @@ TAGS = ["Accounts"]
 # --- Bodies -----------------------------------------------------------------------------------
 
 
-# No control characters (PostgreSQL refuses NUL in text: it would be a 500, not a 422).
-PLAIN = r"^[^\x00-\x1f\x7f]*$"
-
-
 class SignupBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    agency_name: str = Field(max_length=120, pattern=PLAIN, description="Your agency's name")
-    name: str = Field(max_length=120, pattern=PLAIN, description="Your name")
-    email: str = Field(max_length=254, pattern=PLAIN)
-    password: str = Field(max_length=256, description="At least 10 characters")
+    agency_name: str = Field(
+        min_length=1, max_length=120, pattern=PLAIN, description="Your agency's name"
+    )
+    name: str = Field(min_length=1, max_length=120, pattern=PLAIN, description="Your name")
+    email: str = Field(min_length=1, max_length=254, pattern=PLAIN)
+    password: str = Field(
+        min_length=PASSWORD_MIN, max_length=256, description="At least 10 characters"
+    )
     locale: Literal["en", "ar"] | None = None
 
 
@@ -44,7 +45,7 @@ class TokenRequest(BaseModel):
     email: str = Field(max_length=254, pattern=PLAIN)
     password: str = Field(max_length=256)
     name: str | None = Field(default=None, min_length=1, max_length=80, pattern=PLAIN)
-    agency_id: int | None = Field(default=None, ge=1, description="Defaults to the first agency")
+    agency_id: Id | None = Field(default=None, description="Defaults to the first agency")
 
 
 # --- Responses (documented in OpenAPI and used to serialise) --------------------------------------
@@ -112,7 +113,8 @@ def _email_key() -> str:
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
     email = email.strip().lower()[:254] if isinstance(email, str) else ""
-    return f"api-token-email:{email}"
+    # Per account *and* IP, as on the sign-in page: guesses elsewhere cannot lock the owner out.
+    return f"api-token-email:{email}|ip:{get_remote_address() or 'unknown'}"
 
 
 def _per_account() -> str:

@@ -10,10 +10,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -22,11 +22,33 @@ from saas.models import ApiToken, Membership
 from saas.permissions import can
 from saas.services.audit import set_actor
 from saas.services.errors import ServiceError
-from saas.web.errors import json_error
+from saas.web.common import MAX_ID, MAX_PAGE
+from saas.web.edge import control_char_paths, is_ascii_digits
+from saas.web.errors import allow_headers, http_error_message, json_error
 from tenants.context import Scope, reset_scope, set_scope, system_scope
 from tenants.models import utcnow
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Every id in a body: PostgreSQL's INTEGER range, so an id beyond it is a 422 naming the
+# field rather than "integer out of range" (a 500).  The schema documents the bounds.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id the service checks itself, with its own message on its own key (the plans service's
+# "Unknown goal 7." on ``campaigns.0.goal_ids``): the same bounds, documented, not enforced.
+ServiceCheckedId = Annotated[
+    int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}, mode="validation")
+]
+
+
+def not_nullable(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` for an update field that may be left out but not sent as null:
+    its ``None`` default means "not sent", so the schema must not offer it as a value."""
+    schema.pop("default", None)
+
+
+# A string without control characters (PostgreSQL refuses NUL in text; the edge refuses the
+# rest): the pattern documents in the schema what ``parse_body`` and the edge enforce.
+PLAIN = r"^[^\x00-\x1f\x7f]*$"
 
 
 class ApiError(Exception):
@@ -47,6 +69,7 @@ class Operation:
     auth: bool
     query: list[dict[str, Any]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
+    also: tuple[int, ...] = ()  # other success statuses, with the same body
 
 
 OPERATIONS: list[Operation] = []
@@ -75,8 +98,10 @@ def endpoint(
     permission: str | None = None,
     query: list[dict[str, Any]] | None = None,
     errors: tuple[int, ...] = (),
+    also: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare an API endpoint.  With ``body`` the parsed model is passed as ``data``."""
+    """Declare an API endpoint.  With ``body`` the parsed model is passed as ``data``;
+    ``also`` lists success statuses other than ``status`` that the view may answer."""
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fn)
@@ -110,6 +135,7 @@ def endpoint(
                 auth=auth,
                 query=query or [],
                 errors=errors,
+                also=also,
             )
         )
         return view
@@ -127,6 +153,11 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    # Before pydantic, for every string of any model, keys included: PostgreSQL refuses NUL.
+    # (The edge already refused JSON nested too deep to walk.)
+    bad = dict.fromkeys(control_char_paths(data), "Remove the control characters.")
+    if bad:
+        raise ApiError(422, "validation_failed", "Some fields are invalid.", fields=bad)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -202,6 +233,8 @@ def page_params() -> tuple[int, int]:
         if raw is None:
             return default
         try:
+            if not is_ascii_digits(raw.strip().removeprefix("-")):
+                raise ValueError(raw)  # int() also takes "1_000" and other scripts' digits
             value = int(raw)
         except ValueError:
             raise ApiError(
@@ -216,7 +249,7 @@ def page_params() -> tuple[int, int]:
             )
         return value
 
-    return _int("page", 1, 1, 1_000_000), _int("per_page", 20, 1, 100)
+    return _int("page", 1, 1, MAX_PAGE), _int("per_page", 20, 1, 100)
 
 
 def page_payload(items: list[Any], page: int, per_page: int, total: int) -> dict[str, Any]:
@@ -232,7 +265,11 @@ def page_payload(items: list[Any], page: int, per_page: int, total: int) -> dict
 
 
 PAGE_QUERY = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -253,6 +290,7 @@ def _service_error(err: ServiceError):  # type: ignore[no-untyped-def]
 
 @api_bp.errorhandler(HTTPException)
 def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
-    from saas.web.errors import _message
-
-    return json_error(err.code or 500, _message(err.code or 500))
+    body, status = json_error(
+        err.code or 500, http_error_message(err), code=getattr(err, "api_code", None)
+    )
+    return body, status, allow_headers(err)

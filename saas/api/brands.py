@@ -13,7 +13,15 @@ from typing import Any, Literal
 from flask import current_app, g, request, url_for
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.api.base import (
+    PAGE_QUERY,
+    PLAIN,
+    ApiError,
+    endpoint,
+    not_nullable,
+    page_params,
+    page_payload,
+)
 from saas.models import Brand
 from saas.services import brands as brands_service
 from saas.web.common import paginate
@@ -24,23 +32,33 @@ TAGS = ["brands"]
 class BrandCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr = Field(max_length=brands_service.NAME_MAX)
+    name: StrictStr = Field(min_length=1, max_length=brands_service.NAME_MAX)
     industry: StrictStr | None = Field(default=None, max_length=brands_service.INDUSTRY_MAX)
     website: StrictStr | None = Field(default=None, max_length=brands_service.WEBSITE_MAX)
-    timezone: StrictStr = Field(default="UTC", max_length=64, examples=["Asia/Dubai"])
+    timezone: StrictStr = Field(default="UTC", min_length=1, max_length=64, examples=["Asia/Dubai"])
     language: Literal["en", "ar"] = "en"
 
 
 class BrandUpdate(BaseModel):
-    """Every field optional: only the fields sent are changed."""
+    """Every field optional: only the fields sent are changed.
+
+    ``null`` clears industry and website; the others cannot be cleared, so they are not
+    nullable (the ``None`` default only marks them as not sent)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr | None = Field(default=None, max_length=brands_service.NAME_MAX)
+    name: StrictStr = Field(
+        default=None,
+        min_length=1,
+        max_length=brands_service.NAME_MAX,
+        json_schema_extra=not_nullable,
+    )
     industry: StrictStr | None = Field(default=None, max_length=brands_service.INDUSTRY_MAX)
     website: StrictStr | None = Field(default=None, max_length=brands_service.WEBSITE_MAX)
-    timezone: StrictStr | None = Field(default=None, max_length=64)
-    language: Literal["en", "ar"] | None = None
+    timezone: StrictStr = Field(
+        default=None, min_length=1, max_length=64, json_schema_extra=not_nullable
+    )
+    language: Literal["en", "ar"] = Field(default=None, json_schema_extra=not_nullable)
 
 
 class BrandOut(BaseModel):
@@ -75,7 +93,8 @@ LIST_QUERY = [
         "name": "q",
         "in": "query",
         "description": "Case-insensitive search in the brand name",
-        "schema": {"type": "string", "maxLength": brands_service.NAME_MAX},
+        # Control characters in a query string are refused at the edge (400).
+        "schema": {"type": "string", "maxLength": brands_service.NAME_MAX, "pattern": PLAIN},
     },
     {
         "name": "archived",
@@ -144,7 +163,15 @@ def _archived_arg() -> bool:
 )
 def list_brands() -> dict[str, Any]:
     page, per_page = page_params()
-    stmt = brands_service.search(request.args.get("q"), archived=_archived_arg())
+    q = request.args.get("q")
+    if q is not None and len(q) > brands_service.NAME_MAX:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"q must be at most {brands_service.NAME_MAX} characters.",
+            {"q": f"At most {brands_service.NAME_MAX} characters."},
+        )
+    stmt = brands_service.search(q, archived=_archived_arg())
     result = paginate(stmt, page, per_page)
     return page_payload([brand_json(b) for b in result.items], page, per_page, result.total)
 

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal
 from flask import g
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 
-from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.api.base import (
+    PAGE_QUERY,
+    ApiError,
+    endpoint,
+    not_nullable,
+    page_params,
+    page_payload,
+)
 from saas.domain.vocabulary import NETWORKS
 from saas.models import Audience, Brand, Goal, GoalCheckin
 from saas.services import audiences as audiences_service
@@ -37,9 +44,13 @@ Network = Literal[NETWORKS]  # type: ignore[valid-type]
 class GoalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: StrictStr = Field(max_length=goals_service.TITLE_MAX, examples=["Grow Instagram"])
+    title: StrictStr = Field(
+        min_length=1, max_length=goals_service.TITLE_MAX, examples=["Grow Instagram"]
+    )
     description: StrictStr | None = Field(default=None, max_length=goals_service.DESCRIPTION_MAX)
-    metric: StrictStr = Field(max_length=goals_service.METRIC_MAX, examples=["followers"])
+    metric: StrictStr = Field(
+        min_length=1, max_length=goals_service.METRIC_MAX, examples=["followers"]
+    )
     unit: StrictStr | None = Field(default=None, max_length=goals_service.UNIT_MAX)
     baseline: Number
     target: Number
@@ -52,17 +63,30 @@ class GoalCreate(BaseModel):
 
 
 class GoalUpdate(BaseModel):
-    """Every field optional: only the fields sent are changed."""
+    """Every field optional: only the fields sent are changed.
+
+    ``null`` clears the optional fields; title, metric, baseline, target and due date cannot
+    be cleared, so they are not nullable (the ``None`` default only marks them as not sent)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    title: StrictStr | None = Field(default=None, max_length=goals_service.TITLE_MAX)
+    title: StrictStr = Field(
+        default=None,
+        min_length=1,
+        max_length=goals_service.TITLE_MAX,
+        json_schema_extra=not_nullable,
+    )
     description: StrictStr | None = Field(default=None, max_length=goals_service.DESCRIPTION_MAX)
-    metric: StrictStr | None = Field(default=None, max_length=goals_service.METRIC_MAX)
+    metric: StrictStr = Field(
+        default=None,
+        min_length=1,
+        max_length=goals_service.METRIC_MAX,
+        json_schema_extra=not_nullable,
+    )
     unit: StrictStr | None = Field(default=None, max_length=goals_service.UNIT_MAX)
-    baseline: Number | None = None
-    target: Number | None = None
-    due_date: date | None = None
+    baseline: Number = Field(default=None, json_schema_extra=not_nullable)
+    target: Number = Field(default=None, json_schema_extra=not_nullable)
+    due_date: date = Field(default=None, json_schema_extra=not_nullable)
     priority: Priority | None = None
     start_date: date | None = None
     weight: Annotated[StrictFloat, Field(allow_inf_nan=False, ge=0, le=100)] | None = None
@@ -125,7 +149,7 @@ class NetworkShare(BaseModel):
 class AudienceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr = Field(max_length=audiences_service.NAME_MAX)
+    name: StrictStr = Field(min_length=1, max_length=audiences_service.NAME_MAX)
     description: StrictStr | None = Field(
         default=None, max_length=audiences_service.DESCRIPTION_MAX
     )
@@ -134,9 +158,16 @@ class AudienceCreate(BaseModel):
 
 
 class AudienceUpdate(BaseModel):
+    """Only the fields sent are changed; the name cannot be cleared (not nullable)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr | None = Field(default=None, max_length=audiences_service.NAME_MAX)
+    name: StrictStr = Field(
+        default=None,
+        min_length=1,
+        max_length=audiences_service.NAME_MAX,
+        json_schema_extra=not_nullable,
+    )
     description: StrictStr | None = Field(
         default=None, max_length=audiences_service.DESCRIPTION_MAX
     )

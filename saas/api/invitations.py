@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field
 
-from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, ApiError, Id, endpoint, page_params, page_payload
 from saas.extensions import limiter
 from saas.models import Membership
 from saas.services import invitations as invitation_service
@@ -26,7 +26,7 @@ class InvitationIn(BaseModel):
 
     email: str = Field(min_length=1, max_length=254)
     role: RoleName
-    brand_ids: list[int] = Field(default_factory=list, max_length=200)
+    brand_ids: list[Id] = Field(default_factory=list, max_length=200)
     all_brands: bool = False
 
 

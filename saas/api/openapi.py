@@ -41,7 +41,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 ERROR_DESCRIPTIONS = {
-    400: "Malformed request (invalid JSON, not an object, bad query parameter)",
+    400: (
+        "Malformed request (invalid JSON, not an object, nested too deep, bad query "
+        "parameter, control characters in the address)"
+    ),
     401: "No token, or an invalid or revoked one",
     402: "The agency's plan does not allow this",
     403: "The role does not allow this",
@@ -55,17 +58,24 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def _path_param_types() -> dict[tuple[str, str], str]:
-    """(OpenAPI path under /api/v1, argument) → JSON type, from the url_map's converters."""
+def _path_param_types() -> dict[tuple[str, str], dict[str, Any]]:
+    """(OpenAPI path under /api/v1, argument) → JSON schema, from the url_map's converters.
+
+    Integers carry the converter's bounds (``saas.web.edge.BoundedIntConverter``): beyond
+    them a path does not match and answers 404."""
     prefix = api_bp.url_prefix or ""
-    types: dict[tuple[str, str], str] = {}
+    types: dict[tuple[str, str], dict[str, Any]] = {}
     for rule in current_app.url_map.iter_rules():
         if not rule.endpoint.startswith(f"{api_bp.name}."):
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)[len(prefix) :]
         for arg, converter in rule._converters.items():  # werkzeug has no public accessor
-            kind = "integer" if isinstance(converter, IntegerConverter) else "string"
-            types[(path, arg)] = kind
+            schema: dict[str, Any] = {"type": "string"}
+            if isinstance(converter, IntegerConverter):
+                schema = {"type": "integer", "minimum": converter.min or 0}
+                if converter.max is not None:
+                    schema["maximum"] = converter.max
+            types[(path, arg)] = schema
     return types
 
 
@@ -94,7 +104,7 @@ def _error_response(status: int) -> dict[str, Any]:
 def _operation(
     op: Operation,
     refs: dict[tuple[type[BaseModel], str], dict[str, Any]],
-    param_types: dict[tuple[str, str], str],
+    param_types: dict[tuple[str, str], dict[str, Any]],
 ) -> dict[str, Any]:
     path_args = re.findall(r"{([a-z_]+)}", op.path)
     doc: dict[str, Any] = {
@@ -108,7 +118,7 @@ def _operation(
             "name": arg,
             "in": "path",
             "required": True,
-            "schema": {"type": param_types.get((op.path, arg), "string")},
+            "schema": dict(param_types.get((op.path, arg), {"type": "string"})),
         }
         for arg in path_args
     ]
@@ -133,8 +143,11 @@ def _operation(
         elif isinstance(op.response, dict):
             ok["content"] = {"application/json": {"schema": op.response}}
         responses[str(op.status)] = ok
+        for status in op.also:
+            responses[str(status)] = ok
 
-    errors = set(op.errors)
+    # Any request can be refused as malformed at the edge (saas.web.edge), before the view.
+    errors = set(op.errors) | {400}
     if op.auth:
         errors |= {401, 403}
     if op.body is not None:
@@ -149,12 +162,45 @@ def _operation(
     return doc
 
 
+# What ``parse_body`` refuses in any JSON string before pydantic sees it (NUL, C0 controls
+# other than tab, newline and carriage return, DEL): said once here for every body string.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _document_text_rule(paths: dict[str, Any], definitions: dict[str, Any]) -> None:
+    """Add ``TEXT_PATTERN`` to every free-text string reachable from a request body."""
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict) or id(node) in seen:
+            return
+        seen.add(id(node))
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            walk(definitions.get(ref.rsplit("/", 1)[1]))
+        if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+            node["pattern"] = TEXT_PATTERN
+        for key, value in node.items():
+            if key != "$ref":
+                walk(value)
+
+    for ops in paths.values():
+        for op in ops.values():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            walk(body.get("schema"))
+
+
 def build_document() -> dict[str, Any]:
     refs, definitions = _schemas()
     param_types = _path_param_types()
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op, refs, param_types)
+    _document_text_rule(paths, definitions)
     tags = sorted({tag for op in OPERATIONS for tag in op.tags})
     return {
         "openapi": "3.1.0",

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from flask import g, request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from saas.api.base import PAGE_QUERY, ApiError, endpoint, page_params, page_payload
+from saas.api.base import (
+    PAGE_QUERY,
+    ApiError,
+    ServiceCheckedId,
+    endpoint,
+    page_params,
+    page_payload,
+)
 from saas.domain.plan_workflow import STATUSES
 from saas.domain.vocabulary import CALENDAR_STATUSES, FORMATS, KPIS, NETWORKS, OBJECTIVES
 from saas.i18n import gettext as _
@@ -24,6 +31,7 @@ from saas.models import Brand, Plan, PlanRevision
 from saas.services import plans as plans_service
 from saas.services.plans import CalendarItemData, CampaignData
 from saas.web.common import get_or_404, paginate
+from saas.web.edge import is_ascii_digits
 
 TAGS = ["plans"]
 
@@ -40,28 +48,30 @@ Number = float
 class CampaignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr = Field(max_length=plans_service.NAME_MAX)
+    name: StrictStr = Field(min_length=1, max_length=plans_service.NAME_MAX)
     networks: list[Network] = Field(min_length=1, max_length=len(NETWORKS))
     format: Format
     objective: Objective
     kpi: Kpi | None = None
     kpi_baseline: Number | None = Field(default=None, allow_inf_nan=False)
     kpi_target: Number | None = Field(default=None, allow_inf_nan=False)
-    audience_id: int | None = None
+    audience_id: ServiceCheckedId | None = None
     start_date: date
     end_date: date
     duration_rationale: StrictStr | None = Field(
         default=None, max_length=plans_service.RATIONALE_MAX
     )
     budget: Decimal | None = Field(default=None, allow_inf_nan=False, examples=[1500])
-    goal_ids: list[int] = Field(default_factory=list, max_length=200)
-    goal_contributions: dict[int, Number] = Field(
+    goal_ids: list[ServiceCheckedId] = Field(default_factory=list, max_length=200)
+    goal_contributions: dict[ServiceCheckedId, Number] = Field(
         default_factory=dict,
         max_length=200,
         description="Expected contribution to each linked goal, in the goal's unit",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,10}$"}},  # goal ids
     )
     key: StrictStr | None = Field(
         default=None,
+        min_length=1,
         max_length=32,
         description="Keep a campaign's key to match it across revisions; new ones get one",
     )
@@ -76,13 +86,13 @@ class CalendarItemIn(BaseModel):
     pillar: StrictStr | None = Field(default=None, max_length=plans_service.PILLAR_MAX)
     brief: StrictStr | None = Field(default=None, max_length=plans_service.BRIEF_MAX)
     status: CalendarStatus = "planned"
-    campaign_key: StrictStr | None = Field(default=None, max_length=32)
+    campaign_key: StrictStr | None = Field(default=None, min_length=1, max_length=32)
 
 
 class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: StrictStr = Field(max_length=plans_service.TITLE_MAX)
+    title: StrictStr = Field(min_length=1, max_length=plans_service.TITLE_MAX)
     period_start: date
     period_end: date
     campaigns: list[CampaignIn] = Field(
@@ -98,7 +108,7 @@ class RevisionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: StrictStr | None = Field(default=None, max_length=plans_service.TITLE_MAX)
+    title: StrictStr | None = Field(default=None, min_length=1, max_length=plans_service.TITLE_MAX)
     period_start: date | None = None
     period_end: date | None = None
     note: StrictStr | None = Field(default=None, max_length=plans_service.NOTE_MAX)
@@ -471,6 +481,7 @@ def list_revisions(plan_id: int) -> dict[str, Any]:
     body=RevisionCreate,
     response=PlanOut,
     status=201,
+    also=(200,),
     errors=(400, 401, 403, 404, 409, 415, 422),
 )
 def create_revision(plan_id: int, data: RevisionCreate) -> tuple[dict[str, Any], int]:
@@ -514,8 +525,8 @@ def transition_plan(plan_id: int, data: TransitionIn) -> dict[str, Any]:
     permission="plan.view",
     response=CompareOut,
     query=[
-        {"name": "a", "in": "query", "required": True, "schema": {"type": "integer"}},
-        {"name": "b", "in": "query", "required": True, "schema": {"type": "integer"}},
+        {"name": "a", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}},
+        {"name": "b", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}},
     ],
     errors=(400, 401, 404),
 )
@@ -524,7 +535,7 @@ def compare_revisions(plan_id: int) -> dict[str, Any]:
     numbers = {}
     for name in ("a", "b"):
         raw = request.args.get(name, "")
-        if not raw.isdigit():
+        if not is_ascii_digits(raw):
             raise ApiError(
                 400, "bad_request", "Give two revision numbers: ?a=1&b=2.", {name: "Required."}
             )

@@ -1,24 +1,36 @@
-"""API: PDF alignment reports — request, poll, download.
+"""API: PDF alignment reports — request, list, poll, download.
 
 The same service as the web pages.  ``POST`` answers 202 at once (the worker renders);
-poll ``GET /reports/{id}`` until ``status`` is ``ready`` or ``failed``.  Client users see
+poll ``GET /reports/{id}`` until ``status`` is ``ready`` or ``failed``; a brand's reports
+are listed newest first at ``GET /brands/{id}/reports``.  Client users see
 ready reports of their brands only; another tenant's or brand's ids answer 404.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Literal
 
 from flask import abort, current_app, g, send_file
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from saas.api.base import OPERATIONS, ApiError, Operation, _openapi_path, api_bp, authenticate
+from saas.api.base import (
+    OPERATIONS,
+    PAGE_QUERY,
+    ApiError,
+    Id,
+    Operation,
+    _openapi_path,
+    api_bp,
+    authenticate,
+    page_params,
+    page_payload,
+)
 from saas.api.base import endpoint as api_endpoint
 from saas.models.reports import REPORT_SECTIONS, Report
 from saas.permissions import can
 from saas.services import reports as service
-from saas.web.common import get_or_404
+from saas.web.common import get_or_404, paginate
 from tenants.models import Brand
 
 TAGS = ["reports"]
@@ -27,7 +39,7 @@ TAGS = ["reports"]
 class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    locale: StrictStr = Field(max_length=5, description="en or ar")
+    locale: Literal["en", "ar"] = Field(description="The report's language")
     period_start: date
     period_end: date
     sections: list[StrictStr] = Field(
@@ -35,7 +47,7 @@ class ReportCreate(BaseModel):
         max_length=len(REPORT_SECTIONS),
         description=f"Any of {', '.join(REPORT_SECTIONS)}; empty means all",
     )
-    recipient_ids: list[int] = Field(
+    recipient_ids: list[Id] = Field(
         default_factory=list, max_length=50, description="Membership ids to email when ready"
     )
 
@@ -48,51 +60,65 @@ class ReportQueued(BaseModel):
 class ReportOut(BaseModel):
     id: int
     brand_id: int
-    status: str
-    progress: int
-    pages: int | None
-    error: str | None
-    locale: str
+    status: Literal["queued", "rendering", "ready", "failed"]
+    progress: int = Field(description="0..100")
+    pages: int | None = Field(description="Set once the report is ready")
+    error: str | None = Field(description="Why it failed, or that a retry is under way")
+    locale: Literal["en", "ar"]
     period_start: date
     period_end: date
     sections: list[str]
     size_bytes: int | None
     sha256: str | None
-    created_at: str
-    finished_at: str | None
-    download_url: str | None
+    created_at: datetime = Field(description="UTC, e.g. 2027-04-01T09:30:00Z")
+    finished_at: datetime | None
+    download_url: str | None = Field(description="The PDF, once the report is ready")
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() + "Z" if value is not None else None
+class PageMeta(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    next_page: int | None
+
+
+class ReportPage(BaseModel):
+    data: list[ReportOut]
+    meta: PageMeta
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Stored naive in UTC; aware here, so the wire says ``Z`` as it always has."""
+    return value.replace(tzinfo=UTC) if value is not None else None
 
 
 def _out(report: Report) -> dict[str, Any]:
+    """The one conversion of a report for the API, through its documented model."""
     ready = report.status == "ready"
-    return {
-        "id": report.id,
-        "brand_id": report.brand_id,
-        "status": report.status,
-        "progress": report.progress or 0,
-        "pages": report.pages,
-        "error": report.error,
-        "locale": report.locale,
-        "period_start": report.period_start.isoformat(),
-        "period_end": report.period_end.isoformat(),
-        "sections": list(report.sections or []),
-        "size_bytes": report.size_bytes,
-        "sha256": report.sha256,
-        "created_at": _iso(report.created_at),
-        "finished_at": _iso(report.finished_at),
-        "download_url": (
+    return ReportOut(
+        id=report.id,
+        brand_id=report.brand_id,
+        status=report.status,
+        progress=report.progress or 0,
+        pages=report.pages,
+        error=report.error,
+        locale=report.locale,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        sections=list(report.sections or []),
+        size_bytes=report.size_bytes,
+        sha256=report.sha256,
+        created_at=_utc(report.created_at),
+        finished_at=_utc(report.finished_at),
+        download_url=(
             f"{current_app.config['BASE_URL']}/api/v1/reports/{report.id}/pdf" if ready else None
         ),
-    }
+    ).model_dump(mode="json")
 
 
 def _visible(report_id: int) -> Report:
     report = get_or_404(Report, report_id)
-    if not service.can_request(g.membership.role) and report.status != "ready":
+    if not service.can_request(g.membership.role) and not service.client_may_see(report):
         abort(404)
     return report
 
@@ -119,6 +145,23 @@ def request_report(brand_id: int, data: ReportCreate) -> Any:
         recipient_ids=data.recipient_ids,
     )
     return {"id": report.id, "status": report.status}, 202
+
+
+@api_endpoint(
+    "/brands/<int:brand_id>/reports",
+    "GET",
+    summary="List a brand's reports, newest first (client users: ready reports only)",
+    tags=TAGS,
+    response=ReportPage,
+    permission="brand.view",
+    query=PAGE_QUERY,
+    errors=(400, 401, 404),
+)
+def list_reports(brand_id: int) -> Any:
+    brand = get_or_404(Brand, brand_id)
+    page, per_page = page_params()
+    result = paginate(service.reports_query(brand.id, g.membership.role), page, per_page)
+    return page_payload([_out(r) for r in result.items], page, per_page, result.total)
 
 
 @api_endpoint(

@@ -1,4 +1,4 @@
-"""API: reviews of plan revisions — open, read, judge findings, comment, complete.
+"""API: reviews of plan revisions — open, list, read, judge findings, comment, complete.
 
 The same service as the web pages.  Finding messages and fixes are rendered in the
 caller's language (the user's own, else Accept-Language).  Client users see completed
@@ -8,16 +8,25 @@ reviews only, accepted findings only and shared comments only; another tenant's 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import g, request
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictStr,
+    WithJsonSchema,
+)
 
-from saas.api.base import ApiError, endpoint
+from saas.api.base import PAGE_QUERY, ApiError, Id, endpoint, page_params, page_payload
 from saas.models.plans import Plan
 from saas.models.reviews import Finding, Review
+from saas.services import plans as plans_service
 from saas.services import reviews as reviews_service
-from saas.web.common import get_or_404
+from saas.web.common import get_or_404, paginate
 
 TAGS = ["reviews"]
 
@@ -38,12 +47,12 @@ class FindingDecision(BaseModel):
 class CommentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    body: StrictStr = Field(max_length=reviews_service.COMMENT_MAX)
+    body: StrictStr = Field(min_length=1, max_length=reviews_service.COMMENT_MAX)
     shared: StrictBool = Field(
         default=False, description="true: the client sees it; false: internal to the agency"
     )
-    campaign_id: int | None = None
-    goal_id: int | None = None
+    campaign_id: Id | None = None
+    goal_id: Id | None = None
 
 
 class ReviewComplete(BaseModel):
@@ -102,6 +111,67 @@ class ReviewOut(BaseModel):
 
 def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=UTC).isoformat() if value is not None else None
+
+
+def _wire(value: datetime) -> str:
+    return value.replace(tzinfo=UTC).isoformat()
+
+
+# A stored (naive, UTC) datetime in this module's wire format: ``2027-04-01T09:30:00+00:00``.
+UtcDateTime = Annotated[
+    datetime,
+    PlainSerializer(_wire, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+
+
+class ReviewSummary(BaseModel):
+    """A review in a list: what it judged and where it stands (``GET /reviews/{id}`` for the
+    findings, comments and coverage)."""
+
+    id: int
+    plan_id: int
+    revision: int = Field(description="The number of the plan revision it reviews")
+    revision_id: int
+    status: Literal["open", "completed"]
+    score: int
+    verdict: Verdict = Field(
+        description="The engine's verdict while the review is open; the consultant's once completed"
+    )
+    engine_verdict: Verdict
+    finding_count: int = Field(description="Findings the caller may see (clients: accepted ones)")
+    open_finding_count: int = Field(description="Of those, findings not yet judged")
+    created_at: UtcDateTime
+    completed_at: UtcDateTime | None
+
+
+class PageMeta(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    next_page: int | None
+
+
+class ReviewPage(BaseModel):
+    data: list[ReviewSummary]
+    meta: PageMeta
+
+
+def review_summary(review: Review, facts: reviews_service.ReviewFacts) -> dict[str, Any]:
+    return ReviewSummary(
+        id=review.id,
+        plan_id=review.plan_id,
+        revision=facts.revision,
+        revision_id=review.revision_id,
+        status=review.status,
+        score=review.score,
+        verdict=review.verdict if review.status == "completed" else review.engine_verdict,
+        engine_verdict=review.engine_verdict,
+        finding_count=facts.findings,
+        open_finding_count=facts.open_findings,
+        created_at=review.created_at,
+        completed_at=review.completed_at,
+    ).model_dump(mode="json")
 
 
 def _locale() -> str:
@@ -194,6 +264,26 @@ def open_review(plan_id: int) -> Any:
     plan = get_or_404(Plan, plan_id)
     review = reviews_service.open_review(plan, g.membership, locale=_locale())
     return _payload(review.id), 201
+
+
+@endpoint(
+    "/plans/<int:plan_id>/reviews",
+    "GET",
+    summary="List a plan's reviews, newest first (client users: completed reviews only)",
+    tags=TAGS,
+    permission="review.view",
+    response=ReviewPage,
+    query=PAGE_QUERY,
+    errors=(400, 401, 404),
+)
+def list_reviews(plan_id: int) -> Any:
+    # The plan as its own GET sees it: a client leader sees decided plans only.
+    plan = plans_service.get_plan(plan_id, g.membership.role)
+    page, per_page = page_params()
+    result = paginate(reviews_service.reviews_query(plan, g.membership), page, per_page)
+    facts = reviews_service.review_facts(result.items, g.membership)
+    items = [review_summary(r, facts[r.id]) for r in result.items]
+    return page_payload(items, page, per_page, result.total)
 
 
 @endpoint(

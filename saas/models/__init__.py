@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate.  Importing this package registers them all."""
 
-from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User
+from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User, UserSession
 from saas.models.audit import AuditEvent
 from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.outbox import OutboxMessage
@@ -33,6 +33,7 @@ __all__ = [
     "Invitation",
     "Membership",
     "OneTimeToken",
+    "UserSession",
     "OutboxMessage",
     "Role",
     "User",

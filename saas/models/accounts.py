@@ -38,8 +38,10 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        # Flask-Login's "alternative token": a stale version invalidates the cookie.
-        return f"{self.id}:{self.session_version}"
+        # Flask-Login's "alternative token", stored in the session and the remember-me
+        # cookie: a stale version (sign out everywhere) or an ended session id (sign out of
+        # this browser) invalidates both on the server.  ``login_sid`` is set per request.
+        return f"{self.id}:{self.session_version}:{getattr(self, 'login_sid', '')}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -47,6 +49,27 @@ class User(UserMixin, db.Model):
 
     def end_all_sessions(self) -> None:
         self.session_version = secrets.token_hex(8)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: what sign-out ends on the server.
+
+    The cookie carries the random session id; only its SHA-256 is stored, so a leaked
+    database cannot be replayed as cookies.  Global like ``User``: a session spans agencies.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
 
 
 class OneTimeToken(db.Model):

@@ -1,10 +1,16 @@
-"""Every email Tandem sends is first a row here; a background job delivers it."""
+"""Every email Tandem sends is first a row here; a background job delivers it.
+
+Account mail (password reset, sign-in links) is the person's, not the agency's: its row
+keeps no secret.  It holds the template and its non-secret context, and the delivery job
+issues the one-time token and renders the message at the moment it is sent
+(``saas.services.mail``), so nothing an agency member can read ever contains the link.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.extensions import db
@@ -30,3 +36,7 @@ class OutboxMessage(TenantScoped, db.Model):
     job_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Account mail only: whose link it is, and what to render it from at delivery time.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    template: Mapped[str | None] = mapped_column(String(40))
+    context: Mapped[dict | None] = mapped_column(JSON)

@@ -1,27 +1,34 @@
 """Accounts: sign-up (agency + owner), sign-in by password or magic link, password reset.
 
 Web and API both call these; they raise ``ServiceError`` subclasses with per-field messages.
-Emails about an account are queued in the agency of the user's first membership (the
-outbox is tenant-owned); a user with no membership gets no email and cannot sign in.
+Emails about an account are filed in the agency of the user's first membership (the
+outbox is tenant-owned) as *account mail*: the row holds no link, and the agency's owner
+sees only "link sent" and its status (``saas.services.mail``).  A user with no membership
+gets no email and cannot sign in.
+
+Asking for a reset or a sign-in link answers at once and identically for every address:
+the look-up, the link and the email happen in a background job (``request_account_link``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Agency, Membership, User
-from saas.services import audit, links
+from saas.models import Agency, ApiToken, AuditEvent, Membership, User
+from saas.services import audit, links, sessions
 from saas.services.errors import Conflict, Forbidden, ServiceError, ValidationFailed
-from saas.services.mail import queue_email
+from saas.services.mail import queue_account_email, queue_email
 from saas.services.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
@@ -31,6 +38,9 @@ from saas.services.passwords import (
 )
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
+from worker.queue import enqueue_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -191,9 +201,11 @@ def sign_in_with_password(email: str, password: str) -> Membership:
     if user is None:
         target = find_user_by_email(email)
         found = memberships_for(target) if target is not None else []
-        if found:
+        if found and target is not None:
             with tenant_scope(found[0].agency_id):
                 audit.record("auth.login_failed", target, agency_id=found[0].agency_id)
+                db.session.flush()
+                _alert_on_failure_burst(target, found[0])
                 db.session.commit()
         raise InvalidCredentials(_("Email or password is incorrect."))
     found = memberships_for(user)
@@ -207,6 +219,37 @@ def sign_in_with_password(email: str, password: str) -> Membership:
         )
         db.session.commit()
     return membership
+
+
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def _alert_on_failure_burst(user: User, membership: Membership) -> None:
+    """Email the person once when their account sees a burst of failed sign-ins.
+
+    Failures are limited per account *and* IP, so a guesser cannot lock the owner out;
+    the alert is how the owner learns that someone is trying.  Runs in the agency's scope.
+    """
+    threshold = int(current_app.config.get("LOGIN_ALERT_THRESHOLD") or 10)
+    since = utcnow() - FAILURE_WINDOW
+    failures = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "auth.login_failed",
+            AuditEvent.object_type == "User",
+            AuditEvent.object_id == user.id,
+            AuditEvent.created_at >= since,
+        )
+    )
+    if int(failures or 0) != threshold:
+        return
+    queue_email(
+        to=user.email,
+        template="sign_in_alert",
+        locale=email_locale(user, membership),
+        name=user.name,
+        failures=threshold,
+        minutes=int(FAILURE_WINDOW.total_seconds() // 60),
+    )
 
 
 def send_welcome_email(result: SignupResult) -> None:
@@ -230,28 +273,69 @@ def _user_with_membership(email: str) -> tuple[User, list[Membership]] | None:
     return (user, found) if found else None
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the address belongs to an active member; else do nothing.
+ACCOUNT_LINK_KINDS = ("password_reset", "magic_link")
 
-    The caller answers the same either way.  Commits.
+
+def request_account_link(kind: str, email: str, next_path: str | None = None) -> None:
+    """Ask for a password-reset or sign-in link; the same answer, in the same time, for
+    every address: nothing is looked up here, the background job does it all.
+
+    When the queue cannot take the job (Redis down) the work is done here instead: slower,
+    but the person still gets their email.  Commits (only on that fallback path).
+    """
+    if kind not in ACCOUNT_LINK_KINDS:
+        raise ValueError(f"unknown account link {kind!r}")
+    address = lookup_email(email)
+    try:
+        enqueue_now("worker.jobs.account_mail.prepare_account_link", kind, address, next_path)
+    except Exception:  # noqa: BLE001 - the queue is down; degrade, do not fail the request
+        log.warning("queue unavailable: preparing the %s email in the request", kind)
+        prepare_account_link(kind, address, next_path)
+
+
+def prepare_account_link(kind: str, email: str, next_path: str | None = None) -> bool:
+    """File the account mail for ``email`` if it belongs to someone who may have it.
+
+    Password resets go to any active member; sign-in links only to client users (agency
+    staff sign in with their password).  Returns whether an email was filed.  Commits.
     """
     match = _user_with_membership(email)
     if match is None:
-        return
+        return False
     user, found = match
-    raw = links.issue(user, links.PASSWORD_RESET)
-    membership = found[0]
-    with tenant_scope(membership.agency_id):
-        queue_email(
-            to=user.email,
-            template="password_reset",
-            locale=email_locale(user, membership),
+    if kind == "password_reset":
+        membership = found[0]
+        with tenant_scope(membership.agency_id):
+            queue_account_email(
+                user=user,
+                kind="password_reset",
+                locale=email_locale(user, membership),
+                name=user.name,
+                next=next_path or "",
+            )
+            audit.record("auth.password_reset_requested", user, agency_id=membership.agency_id)
+            db.session.commit()
+        return True
+    client = _client_membership(found)
+    if client is None:
+        return False
+    with tenant_scope(client.agency_id):
+        queue_account_email(
+            user=user,
+            kind="magic_link",
+            locale=email_locale(user, client),
             name=user.name,
-            token=raw,
-            ttl_minutes=int(links.ttl(links.PASSWORD_RESET).total_seconds() // 60),
+            agency_name=client.agency.name,
+            next=next_path or "",
         )
-        audit.record("auth.password_reset_requested", user, agency_id=membership.agency_id)
         db.session.commit()
+    return True
+
+
+def request_password_reset(email: str, next_path: str | None = None) -> None:
+    """Email a reset link if the address belongs to an active member (in the background);
+    ``next_path`` (already checked by the caller) is where the link leads after the reset."""
+    request_account_link("password_reset", email, next_path)
 
 
 def check_password_reset(token: str) -> User:
@@ -262,9 +346,10 @@ def check_password_reset(token: str) -> User:
 def reset_password(token: str, password: str) -> Membership:
     """Set a new password through a reset link.  Commits.
 
-    The link is used up, the user's other reset links stop working, and every existing
-    session and remember-me cookie of the user ends (``session_version`` rotates).
-    Returns the membership to sign in with.
+    The link is used up, the user's other reset links stop working, every existing session
+    and remember-me cookie of the user ends, and every personal API token of the user, in
+    every agency, is revoked: whoever knew the old password may have made one.  An email
+    tells the person so.  Returns the membership to sign in with.
     """
     check_password_strength(password or "")
     user = links.consume(token, links.PASSWORD_RESET)
@@ -273,45 +358,49 @@ def reset_password(token: str, password: str) -> Membership:
         db.session.rollback()
         raise _no_membership()
     user.password_hash = hash_password(password)
-    user.end_all_sessions()
+    sessions.end_all(user)
     user.last_login_at = utcnow()
     links.revoke_outstanding(user, links.PASSWORD_RESET)
+    revoked = revoke_all_api_tokens(user)
     membership = found[0]
     with tenant_scope(membership.agency_id):
-        audit.record("auth.password_reset", user, actor=user, agency_id=membership.agency_id)
+        audit.record(
+            "auth.password_reset",
+            user,
+            actor=user,
+            agency_id=membership.agency_id,
+            tokens_revoked=revoked,
+        )
+        queue_email(
+            to=user.email,
+            template="password_changed",
+            locale=email_locale(user, membership),
+            name=user.name,
+            tokens_revoked=revoked,
+        )
         db.session.commit()
     return membership
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Revoke every active API token of ``user`` in every agency.  Flushes only."""
+    with system_scope():
+        result = db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount or 0)
 
 
 def _client_membership(found: list[Membership]) -> Membership | None:
     return next((m for m in found if m.role in CLIENT_ROLES), None)
 
 
-def request_magic_link(email: str) -> None:
-    """Email a sign-in link to a client user (leader or team); do nothing for anyone else.
-
-    Agency staff sign in with their password.  The caller answers the same either way.
-    Commits.
-    """
-    match = _user_with_membership(email)
-    if match is None:
-        return
-    user, found = match
-    membership = _client_membership(found)
-    if membership is None:
-        return
-    raw = links.issue(user, links.MAGIC_LINK)
-    with tenant_scope(membership.agency_id):
-        queue_email(
-            to=user.email,
-            template="magic_link",
-            locale=email_locale(user, membership),
-            name=user.name,
-            agency_name=membership.agency.name,
-            token=raw,
-            ttl_minutes=int(links.ttl(links.MAGIC_LINK).total_seconds() // 60),
-        )
-        db.session.commit()
+def request_magic_link(email: str, next_path: str | None = None) -> None:
+    """Email a sign-in link to a client user (in the background); nothing for anyone else."""
+    request_account_link("magic_link", email, next_path)
 
 
 def check_magic_link(token: str) -> User:
@@ -336,10 +425,25 @@ def sign_in_with_magic_link(token: str) -> Membership:
 
 
 def record_logout(user: User, membership: Membership) -> None:
-    """Audit a sign-out in the agency the session was in.  Commits."""
+    """End this session on the server and audit it in its agency.  Commits."""
     with tenant_scope(membership.agency_id):
         audit.record("auth.logout", user, actor=user, agency_id=membership.agency_id)
+        sessions.end(user)
+
+
+def sign_out_everywhere(user: User, membership: Membership) -> int:
+    """End every session of ``user``, this one included.  Returns how many.  Commits."""
+    ended = sessions.end_all(user)
+    with tenant_scope(membership.agency_id):
+        audit.record(
+            "auth.signed_out_everywhere",
+            user,
+            actor=user,
+            agency_id=membership.agency_id,
+            sessions=ended,
+        )
         db.session.commit()
+    return ended
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from saas.extensions import db
 from saas.i18n import gettext as _
@@ -177,12 +178,29 @@ def resolve_brands_lenient(brand_ids: Iterable[int]) -> list[Brand]:
     )
 
 
+LOCALES = ("en", "ar")
+
+
+def invitation_locale(invitation: Invitation, agency: Agency, brands: list[Brand]) -> str:
+    """The invitee's language as far as it is known: their own (an existing account's
+    choice), else the brand's for client roles, else the agency's default, else English."""
+    user = find_user_by_email(invitation.email)
+    if user is not None and user.locale in LOCALES:
+        return user.locale
+    if Role(invitation.role).is_client:
+        for brand in brands:
+            if brand.language in LOCALES:
+                return brand.language
+    if agency is not None and agency.default_locale in LOCALES:
+        return agency.default_locale
+    return "en"
+
+
 def _send(invitation: Invitation, raw: str, inviter: Membership, brands: list[Brand]) -> None:
     from saas.services.mail import queue_email
 
     agency = inviter.agency
-    role = Role(invitation.role)
-    locale = brands[0].language if role.is_client and brands else agency.default_locale
+    locale = invitation_locale(invitation, agency, brands)
     queue_email(
         to=invitation.email,
         template="invitation",
@@ -210,6 +228,12 @@ class Offer:
     brands: list[Brand]
     existing_user: User | None
     inviter_name: str | None
+    locale: str = "en"
+
+    @property
+    def password_optional(self) -> bool:
+        """Client users sign in by emailed link; a password is theirs to add or not."""
+        return Role(self.invitation.role).is_client
 
 
 def find(raw_token: str) -> Invitation:
@@ -217,8 +241,11 @@ def find(raw_token: str) -> Invitation:
     if not raw_token or len(raw_token) > 200:
         raise NotFound(_("This invitation link is not valid."))
     with system_scope():
+        # Always read the row afresh: another request may have just accepted it.
         invitation = db.session.scalar(
-            select(Invitation).where(Invitation.token_hash == hash_token(raw_token))
+            select(Invitation)
+            .where(Invitation.token_hash == hash_token(raw_token))
+            .execution_options(populate_existing=True)
         )
     if invitation is None:
         raise NotFound(_("This invitation link is not valid."))
@@ -243,19 +270,31 @@ def offer(raw_token: str) -> Offer:
         agency = db.session.scalar(select(Agency))
         brands = resolve_brands_lenient(invitation.brand_ids)
         inviter = invitation.invited_by
+        locale = invitation_locale(invitation, agency, brands)  # type: ignore[arg-type]
     return Offer(
         invitation=invitation,
         agency=agency,  # type: ignore[arg-type]
         brands=brands,
         existing_user=find_user_by_email(invitation.email),
         inviter_name=inviter.name if inviter else None,
+        locale=locale,
     )
 
 
-def accept_as_new_user(raw_token: str, name: str, password: str) -> Membership:
-    """Create the account for the invited email and join.  Commits."""
+def accept_as_new_user(
+    raw_token: str, name: str, password: str | None, *, locale: str | None = None
+) -> Membership:
+    """Create the account for the invited email and join.  Commits.
+
+    Staff choose a password.  Client users (leaders, teams) may leave it empty: they sign
+    in by emailed link, and a password typed here is checked and set like any other.
+    ``locale`` is the language the person accepted in; it becomes theirs (emails too).
+    """
     invitation = find(raw_token)
     if find_user_by_email(invitation.email) is not None:
+        # The account may be the one a concurrent accept of this very link just created:
+        # then the link is used (410), not a clash with someone else's account (409).
+        find(raw_token)
         msg = _("An account with this email already exists. Sign in to accept.")
         raise Conflict(msg, code="account_exists")
     fields: dict[str, str] = {}
@@ -264,16 +303,35 @@ def accept_as_new_user(raw_token: str, name: str, password: str) -> Membership:
         fields["name"] = _("Enter your name.")
     elif len(name) > 120:
         fields["name"] = _("Use at most %(n)d characters.", n=120)
-    try:
-        check_password_strength(password or "")
-    except ValidationFailed as exc:
-        fields.update(exc.fields)
+    passwordless = not password and Role(invitation.role).is_client
+    if not passwordless:
+        try:
+            check_password_strength(password or "")
+        except ValidationFailed as exc:
+            fields.update(exc.fields)
     if fields:
         raise ValidationFailed(_("Please correct the highlighted fields."), fields)
-    user = User(email=invitation.email, name=name, password_hash=hash_password(password))
+    password_hash = None if passwordless else hash_password(password or "")
+    # Claim the invitation before creating the account: of several accepts racing, the
+    # first UPDATE wins and the others find it used (410), instead of colliding on the
+    # users' unique email (a 500).
+    with tenant_scope(invitation.agency_id):
+        _claim(invitation)
+    user = User(
+        email=invitation.email,
+        name=name,
+        password_hash=password_hash,
+        locale=locale if locale in LOCALES else None,
+    )
     db.session.add(user)
-    db.session.flush()
-    return _join(invitation, user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Gone(
+            _("This invitation has already been used. Sign in instead."), code="used"
+        ) from None
+    return _join(invitation, user, claimed=True)
 
 
 def accept_with_password(raw_token: str, password: str) -> Membership | None:
@@ -301,26 +359,32 @@ def accept_as_user(raw_token: str, user: User) -> Membership:
     return _join(invitation, user)
 
 
-def _join(invitation: Invitation, user: User) -> Membership:
+def _claim(invitation: Invitation) -> None:
+    """Mark the invitation accepted, or raise ``Gone``: only one UPDATE can flip it, so a
+    double click or eight concurrent accepts make one membership.  In its agency's scope."""
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise Gone(_("This invitation has already been used. Sign in instead."), code="used")
+
+
+def _join(invitation: Invitation, user: User, *, claimed: bool = False) -> Membership:
     with tenant_scope(invitation.agency_id):
         if db.session.scalar(select(Membership.id).where(Membership.user_id == user.id)):
             db.session.rollback()
             msg = _("You are already a member of this agency. Sign in instead.")
             raise Conflict(msg, code="already_member")
-        # Single use even under a double click: only one UPDATE can flip accepted_at.
-        claimed = db.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == invitation.id,
-                Invitation.accepted_at.is_(None),
-                Invitation.revoked_at.is_(None),
-            )
-            .values(accepted_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            raise Gone(_("This invitation has already been used. Sign in instead."), code="used")
+        if not claimed:
+            _claim(invitation)
         role = Role(invitation.role)
         membership = Membership(
             agency_id=invitation.agency_id,

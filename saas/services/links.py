@@ -117,3 +117,18 @@ def revoke_outstanding(user: User, purpose: str) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+def revoke_raw(raw: str, purpose: str) -> None:
+    """Spend one link that must not be used (its email was never delivered).  Commits."""
+    db.session.execute(
+        update(OneTimeToken)
+        .where(
+            OneTimeToken.token_hash == hash_token(raw),
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -1,14 +1,24 @@
 """Email: every message is written to the outbox, then delivered by a background job.
 
-With ``MAIL_SERVER`` set delivery uses SMTP; otherwise the message is logged and stays
-readable by the agency owner in the app (Settings → Email outbox).
+Transports: SMTP when ``MAIL_SERVER`` is set; else, when ``MAIL_FILE_DIR`` is set (the
+development default, ``instance/mail``), each message is written there as an ``.eml`` file,
+the developer's inbox; else it is only logged (recipient and subject, never the body).
+
+Ordinary mail (invitations, reports ready, reminders) is rendered when queued and the agency
+owner may read it in Settings → Email outbox.  **Account mail** (``ACCOUNT_MAIL``: password
+reset and sign-in links) belongs to the person: its row stores the template and its
+non-secret context only.  The delivery job issues the one-time token, renders and sends the
+message, and keeps nothing of it, so no page, API, export or log shows the link.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -16,11 +26,19 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from saas.extensions import db
-from saas.models import OutboxMessage
+from saas.models import OutboxMessage, User
+from saas.services import links
 from tenants.models import utcnow
 from worker.queue import enqueue_after_commit, retries_left
 
 log = logging.getLogger(__name__)
+
+# Account mail: kind -> the one-time link purpose its delivery issues.  A later kind of
+# secret-bearing email (a calendar feed, an RSVP link…) is added here and nowhere else.
+ACCOUNT_MAIL: dict[str, str] = {
+    "password_reset": links.PASSWORD_RESET,
+    "magic_link": links.MAGIC_LINK,
+}
 
 
 def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, str]:
@@ -69,6 +87,44 @@ def queue_email(
     return message
 
 
+def queue_account_email(
+    *, user: User, kind: str, locale: str | None = None, **context: Any
+) -> OutboxMessage:
+    """File account mail for ``user`` without its secret; delivery issues the link.
+
+    ``context`` must hold no secret: it is stored on the row (the owner sees only "link
+    sent to …" and the status, but the database is not the place for a live link either).
+    """
+    if kind not in ACCOUNT_MAIL:
+        raise ValueError(f"not an account mail kind: {kind!r}")
+    locale = locale if locale in ("en", "ar") else "en"
+    context.setdefault("ttl_minutes", int(links.ttl(ACCOUNT_MAIL[kind]).total_seconds() // 60))
+    # The subject carries no secret; render it now so the outbox can list the message.
+    subject, _text, _html = render_email(kind, locale, **context, token="")
+    message = OutboxMessage(
+        kind=kind,
+        to_email=user.email,
+        subject=subject[:255],
+        body_text="",
+        body_html=None,
+        locale=locale,
+        status="queued",
+        user_id=user.id,
+        template=kind,
+        context=context,
+    )
+    db.session.add(message)
+    db.session.flush()
+    message.job_id = enqueue_after_commit(
+        db.session, "worker.jobs.email.deliver_email", message.id, message.agency_id
+    )
+    return message
+
+
+def is_account_mail(message: OutboxMessage) -> bool:
+    return message.kind in ACCOUNT_MAIL
+
+
 def deliver(message_id: int) -> None:
     """Send one message; on failure record the error and re-raise so the queue retries."""
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
@@ -77,18 +133,18 @@ def deliver(message_id: int) -> None:
     message.status = "sending"
     message.attempts += 1
     db.session.commit()
+    issued: str | None = None
     try:
-        if current_app.config["MAIL_SERVER"]:
-            _send_smtp(message)
-            message.transport = "smtp"
+        if is_account_mail(message):
+            issued, subject, text, html = _render_account_mail(message)
         else:
-            log.info(
-                "email (not sent, no MAIL_SERVER) to=%s subject=%s",
-                message.to_email,
-                message.subject,
-            )
-            message.transport = "log"
+            subject, text, html = message.subject, message.body_text, message.body_html
+        message.transport = _send(message.to_email, subject, text, html)
     except Exception as exc:
+        db.session.rollback()
+        if issued is not None:
+            # The link never reached its owner: make sure nobody can use it.
+            links.revoke_raw(issued, ACCOUNT_MAIL[message.kind])
         left = retries_left()
         message.status = "failed" if not left else "retrying"
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -100,15 +156,55 @@ def deliver(message_id: int) -> None:
     db.session.commit()
 
 
-def _send_smtp(message: OutboxMessage) -> None:
-    cfg = current_app.config
+def _render_account_mail(message: OutboxMessage) -> tuple[str, str, str, str | None]:
+    """Issue the link now and render the message around it; commits the token only."""
+    purpose = ACCOUNT_MAIL[message.kind]
+    user = db.session.scalar(select(User).where(User.id == message.user_id))
+    if user is None or not user.is_active or user.email != message.to_email:
+        raise RuntimeError("the account this link was for no longer exists")
+    raw = links.issue(user, purpose)
+    db.session.commit()  # the link must work by the time the email arrives
+    context = dict(message.context or {})
+    context["ttl_minutes"] = int(links.ttl(purpose).total_seconds() // 60)
+    subject, text, html = render_email(
+        message.template or message.kind, message.locale, **context, token=raw
+    )
+    return raw, subject, text, html or None
+
+
+def _build(to: str, subject: str, text: str, html: str | None) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = cfg["MAIL_FROM"]
-    email["To"] = message.to_email
-    email["Subject"] = message.subject
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = to
+    email["Subject"] = subject
+    email.set_content(text)
+    if html:
+        email.add_alternative(html, subtype="html")
+    return email
+
+
+def _send(to: str, subject: str, text: str, html: str | None) -> str:
+    """Hand the message to the configured transport; returns its name for the row."""
+    cfg = current_app.config
+    if cfg["MAIL_SERVER"]:
+        _send_smtp(_build(to, subject, text, html))
+        return "smtp"
+    if cfg.get("MAIL_FILE_DIR"):
+        folder = Path(cfg["MAIL_FILE_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
+        path.write_bytes(_build(to, subject, text, html).as_bytes())
+        path.chmod(0o600)
+        log.info("email written to %s (to=%s subject=%s)", path.name, to, subject)
+        return "file"
+    # Never the body: it may hold a link that signs someone in.
+    log.info("email (not sent, no MAIL_SERVER) to=%s subject=%s", to, subject)
+    return "log"
+
+
+def _send_smtp(email: EmailMessage) -> None:
+    cfg = current_app.config
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()
@@ -119,8 +215,6 @@ def _send_smtp(message: OutboxMessage) -> None:
 
 def requeue_stale(older_than_minutes: int = 10) -> int:
     """Re-enqueue messages whose job was lost (e.g. Redis restarted).  Returns how many."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(minutes=older_than_minutes)
     stale = db.session.scalars(
         select(OutboxMessage).where(

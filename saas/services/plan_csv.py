@@ -636,7 +636,7 @@ def errors_from_validation(
     out: list[RowError] = []
     for field, message in (err.fields or {}).items():
         parts = field.split(".")
-        if len(parts) >= 2 and parts[0] == kind and parts[1].isdigit():
+        if len(parts) >= 2 and parts[0] == kind and parts[1].isascii() and parts[1].isdigit():
             index = int(parts[1])
             row = numbers[index] if index < len(numbers) else None
             column = columns.get(parts[2], parts[2]) if len(parts) > 2 else None

@@ -255,3 +255,52 @@ def validate_days(value: object) -> int:
         msg = _("Enter a whole number of days from %(min)d to %(max)d.", min=MIN_DAYS, max=MAX_DAYS)
         raise ValidationFailed(msg, {"review_reminder_days": msg})
     return days
+
+
+def send_overdue(older_than_minutes: float = 10, now: datetime | None = None) -> int:
+    """Send the reminders that have been due for longer than ``older_than_minutes``.
+
+    The "reminders" kind of ``saas.services.recovery``: the hourly run is a booking in
+    Redis, and a run lost with Redis (or never run, with no worker up) leaves reminders
+    due but unsent on the plan rows.  When some plan's next reminder is overdue by more than
+    the grace, the normal pass (``send_due_reminders``) runs now; it is idempotent and locks
+    the plans, so running beside the hourly run or from cron sends nothing twice.  Returns
+    how many emails were queued.  (A plan resubmitted since its last reminder is caught by
+    the hourly run, which resets its counter; this check reads the stored counter only.)
+    """
+    now = now or utcnow()
+    if not _has_overdue(now - timedelta(minutes=older_than_minutes)):
+        return 0
+    return send_due_reminders(now)
+
+
+def _has_overdue(as_of: datetime) -> bool:
+    """Was some waiting plan's next reminder due by ``as_of``?  Ids and numbers only."""
+    from sqlalchemy import and_, or_
+
+    has_open_review = (
+        select(Review.id).where(Review.plan_id == Plan.id, Review.status == "open").exists()
+    )
+    with system_scope():
+        rows = db.session.execute(
+            select(Plan.submitted_at, Plan.reminders_sent, Agency.review_reminder_days)
+            .join(Agency, Agency.id == Plan.agency_id)
+            .join(Brand, Brand.id == Plan.brand_id)
+            .where(
+                or_(
+                    Plan.status == "submitted",
+                    and_(Plan.status == "in_review", has_open_review),
+                ),
+                Plan.submitted_at.is_not(None),
+                Plan.submitted_at <= as_of - timedelta(days=MIN_DAYS),
+                Plan.reminders_sent < STAGE_OWNER,
+                Brand.archived_at.is_(None),
+            )
+        ).all()
+        db.session.rollback()
+    for submitted_at, sent, days in rows:
+        days = min(MAX_DAYS, max(MIN_DAYS, int(days or 3)))
+        wait = timedelta(days=days if sent < STAGE_CONSULTANT else 2 * days)
+        if submitted_at + wait <= as_of:
+            return True
+    return False

@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -429,3 +429,30 @@ def recipients(ids: Iterable[int]) -> list[Membership]:
     if not ids:
         return []
     return list(db.session.scalars(select(Membership).where(Membership.id.in_(ids))).unique())
+
+
+# -- recovery ------------------------------------------------------------------------------
+
+
+def run_overdue(older_than_minutes: float = 10, now: datetime | None = None) -> int:
+    """Request the scheduled reports that have been due for longer than ``older_than_minutes``.
+
+    The "report_schedules" kind of ``saas.services.recovery``: the daily run is a booking in
+    Redis, and a run lost with Redis (or never run, with no worker up) leaves schedules whose
+    ``next_run_on`` has passed.  A schedule is due from midnight (UTC) of its
+    ``next_run_on``; when one is overdue by more than the grace, ``run_due`` runs now.  It
+    claims each schedule with a compare-and-swap, so running beside the daily run or from
+    cron creates nothing twice.  Returns how many reports were created.
+    """
+    now = now or utcnow()
+    last_due_day = (now - timedelta(minutes=older_than_minutes)).date()
+    with system_scope():
+        overdue = db.session.scalar(
+            select(ReportSchedule.id)
+            .where(ReportSchedule.active.is_(True), ReportSchedule.next_run_on <= last_due_day)
+            .limit(1)
+        )
+        db.session.rollback()
+    if overdue is None:
+        return 0
+    return run_due(today=now.date())

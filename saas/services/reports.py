@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from saas.extensions import db
 from saas.i18n import gettext as _
@@ -35,6 +35,7 @@ PENDING = ("queued", "rendering")
 MAX_PERIOD_DAYS = 731  # two years, a leap day included
 DEADLINE_MARGIN_SECONDS = 60
 QUEUED_STALE_AFTER = timedelta(minutes=10)
+LOST_JOB_GRACE = timedelta(minutes=1)  # requeue_stuck: a queued row younger than this waits
 MAX_ATTEMPTS = 3
 JOB = "worker.jobs.reports.render_report"
 SHARE_MAX_DAYS = 90
@@ -180,6 +181,26 @@ def request_report(
     )
     db.session.commit()
     return report, True
+
+
+def client_may_see(report: Report) -> bool:
+    """Client users see a report once it is ready and released: a report held for a
+    consultant's approval stays with the agency until it is approved."""
+    return report.status == "ready" and not report.held
+
+
+def visible_to(stmt: Select[tuple[Report]], role: str | None) -> Select[tuple[Report]]:
+    """``stmt`` narrowed to the reports ``role`` may see (``client_may_see`` in SQL)."""
+    if can_request(role):
+        return stmt
+    return stmt.where(Report.status == "ready", Report.held.is_(False))
+
+
+def reports_query(brand_id: int, role: str | None) -> Select[tuple[Report]]:
+    """A brand's reports the role may see, newest first (the rule of ``GET /reports/<id>``,
+    the web list and the overview card)."""
+    stmt = visible_to(select(Report).where(Report.brand_id == brand_id), role)
+    return stmt.order_by(Report.created_at.desc(), Report.id.desc())
 
 
 # --------------------------------------------------------------------------- render (job)
@@ -421,24 +442,120 @@ def _fail_stuck(now: datetime) -> int:
         )
     ).all()
     for report in stuck:
-        if (report.attempts or 0) < MAX_ATTEMPTS:
-            report.status = "queued"
-            report.progress = 0
-            report.deadline_at = _deadline(now)
-            report.error = _("The worker stopped while rendering; trying again.")
-            _enqueue(report)
-            audit.record(
-                "report.requeued", report, agency_id=report.agency_id, attempts=report.attempts
-            )
-        else:
-            report.status = "failed"
-            report.error = _("The worker stopped while rendering; please request the report again.")
-            report.finished_at = now
-            audit.record("report.failed", report, agency_id=report.agency_id, reason=report.error)
+        _requeue_or_fail(report, now)
     db.session.commit()
     if stuck:
         log.warning("re-queued or failed %d stuck report(s)", len(stuck))
     return len(stuck)
+
+
+def requeue_stuck(older_than_minutes: float = 10, now: datetime | None = None) -> int:
+    """Recover every report whose render will not finish by itself.  Returns how many.
+
+    The "reports" kind of ``saas.services.recovery`` (the sweeper and ``flask jobs
+    requeue-stale``).  Stuck means one of:
+
+    * ``rendering`` and nobody holds the report's lease (``worker.leases``) while the queue
+      says its job is no longer waiting: the worker died mid-render.  Seen within
+      ``JOB_LEASE_SECONDS`` of a ``kill -9``, without waiting for the deadline;
+    * ``rendering`` past its deadline when the queue cannot tell (no Redis, or Redis lost
+      the job): ``fail_stuck``'s rule;
+    * ``queued`` with no job that will still run it (the enqueue failed after the commit, or
+      Redis lost the job): after a minute when the queue says the job is gone, else (no
+      Redis to ask) after ``older_than_minutes`` and the row's deadline.
+
+    A stuck render is re-queued while attempts remain, else failed with a reason; a lost
+    ``queued`` job is simply enqueued again (no attempt was spent).  A report that is ready,
+    failed, held by a live render, or whose job is still waiting is left alone, so running
+    this twice, or from cron beside the sweeper, renders nothing twice.
+    """
+    if current_scope() is None:
+        with system_scope():
+            return _requeue_stuck(older_than_minutes, now or utcnow())
+    return _requeue_stuck(older_than_minutes, now or utcnow())
+
+
+def _requeue_stuck(older_than_minutes: float, now: datetime) -> int:
+    cutoff = now - timedelta(minutes=older_than_minutes)
+    # The queue can say "that job is gone" for sure only once the enqueue has had its
+    # moment after the commit: never look at a row queued less than LOST_JOB_GRACE ago.
+    earliest = now - min(timedelta(minutes=older_than_minutes), LOST_JOB_GRACE)
+    candidates = db.session.scalars(
+        select(Report)
+        .where(
+            or_(
+                Report.status == "rendering",
+                (Report.status == "queued") & (Report.created_at < earliest),
+            )
+        )
+        .order_by(Report.id)
+        .with_for_update(skip_locked=True)  # a concurrent sweep skips what this one handles
+    ).all()
+    handled = 0
+    for report in candidates:
+        verdict = _stuck_verdict(report, now, cutoff)
+        if verdict is None:
+            continue
+        handled += 1
+        if verdict == "lost":
+            report.deadline_at = _deadline(now)
+            _enqueue(report)
+            audit.record(
+                "report.requeued",
+                report,
+                agency_id=report.agency_id,
+                attempts=report.attempts,
+                reason="job lost",
+            )
+        else:
+            _requeue_or_fail(report, now)
+    db.session.commit()
+    if handled:
+        log.warning("recovered %d stuck report(s)", handled)
+    return handled
+
+
+def _stuck_verdict(report: Report, now: datetime, cutoff: datetime) -> str | None:
+    """None (leave it), "dead" (a render that died) or "lost" (a queued job that vanished)."""
+    from worker.jobs.reports import lease_name
+    from worker.leases import is_held
+    from worker.queue import DONE, MISSING, RUNNING, UNKNOWN, job_state
+
+    if is_held(lease_name(report.id)):
+        return None  # a live render has it
+    state = job_state(report.job_id)
+    past_deadline = report.deadline_at is not None and report.deadline_at < now
+    if report.status == "rendering":
+        if state in (DONE, RUNNING):
+            # Finished or failed without finishing the row, or "started" with no live lease:
+            # its work-horse is gone.
+            return "dead"
+        if state in (MISSING, UNKNOWN):
+            return "dead" if past_deadline else None
+        return None  # queued again (RQ retries it): that job will render it
+    if state in (DONE, MISSING):
+        return "lost"
+    if state == UNKNOWN:
+        return "lost" if past_deadline and report.created_at < cutoff else None
+    return None  # its job is still waiting or running
+
+
+def _requeue_or_fail(report: Report, now: datetime) -> None:
+    """A render that died: queue it again while attempts remain, else fail it with a reason."""
+    if (report.attempts or 0) < MAX_ATTEMPTS:
+        report.status = "queued"
+        report.progress = 0
+        report.deadline_at = _deadline(now)
+        report.error = _("The worker stopped while rendering; trying again.")
+        _enqueue(report)
+        audit.record(
+            "report.requeued", report, agency_id=report.agency_id, attempts=report.attempts
+        )
+    else:
+        report.status = "failed"
+        report.error = _("The worker stopped while rendering; please request the report again.")
+        report.finished_at = now
+        audit.record("report.failed", report, agency_id=report.agency_id, reason=report.error)
 
 
 # --------------------------------------------------------------------------- shares

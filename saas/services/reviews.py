@@ -19,13 +19,13 @@ Who may see what (enforced here and by the views):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from saas.extensions import db
@@ -33,7 +33,7 @@ from saas.i18n import gettext as _
 from saas.models import Brand, BrandAccess, Membership, User
 from saas.models.goals import Goal
 from saas.models.plans import Campaign, Plan, PlanRevision
-from saas.models.reviews import VERDICTS, Finding, Review, ReviewComment
+from saas.models.reviews import FINDING_STATES, VERDICTS, Finding, Review, ReviewComment
 from saas.services import audit
 from saas.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tenants.models import Role, utcnow
@@ -139,6 +139,46 @@ def reviews_of_plan(plan: Plan, membership: Membership) -> list[tuple[Review, in
     if not is_staff(membership):
         stmt = stmt.where(Review.status == "completed")
     return [(row[0], row[1]) for row in db.session.execute(stmt)]
+
+
+def reviews_query(plan: Plan, membership: Membership) -> Select[tuple[Review]]:
+    """The plan's reviews the member may see, newest first: the statement a list pages."""
+    stmt = select(Review).where(Review.plan_id == plan.id)
+    if not is_staff(membership):
+        stmt = stmt.where(Review.status == "completed")
+    return stmt.order_by(Review.created_at.desc(), Review.id.desc())
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    revision: int  # the revision's number
+    findings: int  # the findings the member may see (client users: accepted ones)
+    open_findings: int  # of those, still to be judged
+
+
+def review_facts(reviews: Sequence[Review], membership: Membership) -> dict[int, ReviewFacts]:
+    """Revision number and finding counts of a page of reviews: one query, however many."""
+    ids = [r.id for r in reviews]
+    if not ids:
+        return {}
+    # Client users see accepted findings only, so none of theirs is open.
+    shown = FINDING_STATES if is_staff(membership) else ("accepted",)
+    rows = db.session.execute(
+        select(
+            Review.id,
+            PlanRevision.number,
+            func.count(case((Finding.state.in_(shown), Finding.id))),
+            func.count(case((Finding.state.in_(shown) & (Finding.state == "open"), Finding.id))),
+        )
+        .join(PlanRevision, PlanRevision.id == Review.revision_id)
+        .outerjoin(Finding, Finding.review_id == Review.id)
+        .where(Review.id.in_(ids))
+        .group_by(Review.id, PlanRevision.number)
+    )
+    return {
+        rid: ReviewFacts(revision=number, findings=int(seen or 0), open_findings=int(left or 0))
+        for rid, number, seen, left in rows
+    }
 
 
 def revision_of(review: Review) -> PlanRevision:

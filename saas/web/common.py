@@ -85,16 +85,27 @@ class Page:
         return self.page > 1
 
 
+MAX_PAGE = 100_000  # page × per_page stays far inside the database's OFFSET range
+
+
+def _arg_int(name: str) -> int | None:
+    """A query argument of ASCII digits (``int`` also takes ``"²"``-like digits and fails)."""
+    raw = (request.args.get(name) or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def page_args(default_per_page: int = 20, max_per_page: int = 100) -> tuple[int, int]:
-    """Read ``page`` and ``per_page`` leniently: bad values fall back to defaults."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    try:
-        per_page = min(max_per_page, max(1, int(request.args.get("per_page", default_per_page))))
-    except ValueError:
-        per_page = default_per_page
+    """Read ``page`` and ``per_page`` leniently: bad values fall back to defaults.
+
+    A page beyond ``MAX_PAGE`` is a 400: it can hold nothing, and an unbounded one made the
+    OFFSET overflow into a 500.
+    """
+    page = _arg_int("page")
+    if page is not None and page > MAX_PAGE:
+        abort(400)
+    page = max(1, page or 1)
+    per_page = _arg_int("per_page")
+    per_page = default_per_page if per_page is None else min(max_per_page, max(1, per_page))
     return page, per_page
 
 

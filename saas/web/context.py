@@ -9,20 +9,14 @@ from sqlalchemy import select
 
 from saas.extensions import db
 from saas.models import Membership, User
+from saas.services import sessions
 from tenants.context import Scope, reset_scope, set_scope, system_scope, tenant_scope
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: ``"<id>:<session_version>"``; a rotated version ends the session."""
-    try:
-        raw_id, version = user_id.split(":", 1)
-        uid = int(raw_id)
-    except ValueError:
-        return None
-    user = db.session.scalar(select(User).where(User.id == uid))
-    if user is None or user.session_version != version or not user.is_active:
-        return None
-    return user
+    """Flask-Login loader: ``"<id>:<session_version>:<session id>"``, checked on the server
+    (``saas.services.sessions``): a signed-out session or a rotated version is refused."""
+    return sessions.load(user_id)
 
 
 def memberships_of(user: User) -> list[Membership]:

@@ -86,7 +86,12 @@ def test_operations_carry_security_bodies_errors_and_parameters(client):
 
     revoke = paths["/tokens/{token_id}"]["delete"]
     assert revoke["parameters"] == [
-        {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        {
+            "name": "token_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+        }
     ]
     assert "204" in revoke["responses"] and "404" in revoke["responses"]
 

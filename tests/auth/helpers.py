@@ -9,9 +9,10 @@ from sqlalchemy import select
 from saas.extensions import db
 from saas.models import AuditEvent, OneTimeToken, OutboxMessage
 from tenants.context import system_scope
+from tests.mailbox import Delivered, inbox
 
 RESET_LINK = re.compile(r"http://tandem\.test(/password/reset/[A-Za-z0-9_-]+)")
-MAGIC_LINK = re.compile(r"http://tandem\.test(/login/link/[A-Za-z0-9_-]+)")
+MAGIC_LINK = re.compile(r"http://tandem\.test(/login/link/[A-Za-z0-9_-]+(?:\?next=[^\s\"]+)?)")
 
 
 def outbox(to: str | None = None, kind: str | None = None) -> list[OutboxMessage]:
@@ -24,7 +25,16 @@ def outbox(to: str | None = None, kind: str | None = None) -> list[OutboxMessage
         return list(db.session.scalars(stmt))
 
 
-def link_in(message: OutboxMessage, pattern: re.Pattern[str]) -> str:
+def delivered_link(to: str, pattern: re.Pattern[str]) -> str:
+    """The path of the newest link matching ``pattern`` in mail delivered to ``to``: account
+    mail keeps its link only in the delivered email, never in the outbox."""
+    for message in reversed(inbox(to, wait_for=1)):
+        if pattern.search(message.text):
+            return link_in(message, pattern)
+    raise AssertionError(f"no link like {pattern.pattern} delivered to {to}")
+
+
+def link_in(message: OutboxMessage | Delivered, pattern: re.Pattern[str]) -> str:
     """The path of the link in an email (checked in the HTML part too, when there is one)."""
     found = pattern.search(message.body_text)
     assert found, f"no link in: {message.body_text}"

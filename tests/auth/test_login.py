@@ -50,7 +50,11 @@ def test_login_starts_a_new_session_in_the_first_agency(client, alpha):
     with client.session_transaction() as sess:
         assert "planted" not in sess
         assert sess["agency_id"] == alpha.agency.id
-        assert sess["_user_id"] == alpha.owner.user.get_id()
+        # "<id>:<version>:<session id>": this browser's own session, ended by signing out.
+        user = alpha.owner.user
+        prefix = f"{user.id}:{user.session_version}:"
+        assert sess["_user_id"].startswith(prefix)
+        assert len(sess["_user_id"]) > len(prefix) + 20
     assert audit_actions(alpha.agency.id)[-1] == "auth.login"
 
 

@@ -29,16 +29,16 @@ def _fail(client, email: str, ip: str = "203.0.113.1"):
     )
 
 
-def test_per_account_limit_blocks_further_attempts_even_with_the_right_password(
+def test_per_account_limit_blocks_the_guessing_ip_even_with_the_right_password(
     client, alpha, limits
 ):
     for _ in range(3):
         assert _fail(client, "owner@alpha.test").status_code == 401
-    # Same account, a different address spelling and IP: still limited.
+    # Same account and IP, another spelling of the address: still limited.
     resp = client.post(
         "/login",
         data={"email": " Owner@Alpha.test", "password": factories.PASSWORD},
-        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        environ_base={"REMOTE_ADDR": "203.0.113.1"},
     )
     assert resp.status_code == 429
     page = resp.get_data(as_text=True)
@@ -47,6 +47,14 @@ def test_per_account_limit_blocks_further_attempts_even_with_the_right_password(
     assert resp.headers.get("Retry-After")
     with client.session_transaction() as sess:
         assert "_user_id" not in sess
+    # The real owner, from an IP without failures, is not locked out by the guesser.
+    owner = client.application.test_client()
+    mine = owner.post(
+        "/login",
+        data={"email": "owner@alpha.test", "password": factories.PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert mine.status_code == 302
     # Another account from the same IP is not affected.
     ok = client.post(
         "/login",

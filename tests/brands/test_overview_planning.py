@@ -36,7 +36,8 @@ def test_overview_lists_goals_with_progress_and_plans(alpha, login_as, client):
     assert "Grow Alpha followers" in html
     assert "Behind" in html
     assert "Big plan" in html
-    assert "Coming soon" in html  # reports arrive with their own issue
+    assert "Coming soon" not in html  # reports exist: the card lists them, or offers one
+    assert f'href="/brands/{alpha.brand.id}/reports#request-title"' in html
 
 
 def test_client_leader_overview_hides_unapproved_plans(alpha, login_as, client):

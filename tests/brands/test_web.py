@@ -134,7 +134,7 @@ def test_consultant_who_creates_a_brand_can_open_it_next(alpha, login_as, brand_
 # --- overview ------------------------------------------------------------------------------
 
 
-def test_overview_shows_details_people_and_honest_placeholders(alpha, login_as):
+def test_overview_shows_details_people_and_no_placeholders(alpha, login_as):
     client = login_as(alpha.owner)
     resp = client.get(f"/brands/{alpha.brand.id}")
     assert resp.status_code == 200
@@ -146,7 +146,8 @@ def test_overview_shows_details_people_and_honest_placeholders(alpha, login_as):
     assert "Alpha Leader" in page and "Alpha Team" in page
     for section in ("Goals", "Social plans", "Reports"):
         assert f">{section}</h2>" in page
-    assert "Coming soon" in page
+    assert "Coming soon" not in page and "Not available yet" not in page
+    assert f'href="/brands/{alpha.brand.id}/reports"' in page
     assert f'href="/brands/{alpha.brand.id}/edit"' in page
 
 

@@ -35,3 +35,25 @@ def unscoped_read(path: str) -> None:
         except TenantScopeError:
             outcome = "refused"
     Path(path).write_text(outcome)
+
+
+def slow_render(report_id: int, agency_id: int, seconds: float) -> None:
+    """The real render job, whose PDF step first waits ``seconds``: a render to kill.
+
+    The wait is patched into ``worker.pdf`` inside the work-horse that runs this job only, so
+    the row goes through the real pipeline (lease, ``rendering``, progress 70) and stays
+    there long enough for a test to ``kill -9`` the worker.
+    """
+    import time
+
+    import worker.pdf
+    from worker.jobs.reports import render_report
+
+    real = worker.pdf.render_pdf
+
+    def slow(html: str, **kw):  # type: ignore[no-untyped-def]
+        time.sleep(seconds)
+        return real(html, **kw)
+
+    worker.pdf.render_pdf = slow
+    render_report(report_id, agency_id)

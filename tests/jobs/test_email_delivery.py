@@ -16,6 +16,7 @@ from saas.extensions import db
 from saas.models import OutboxMessage
 from saas.services import mail
 from tenants.context import tenant_scope
+from tests.mailbox import last_to
 from worker.queue import JobRequest, enqueue_after_commit
 
 REDIS_MODE = bool(os.environ.get("REDIS_URL"))
@@ -41,9 +42,25 @@ def test_queued_email_is_delivered_by_the_job(db_app, alpha, run_jobs):
     message_id = queue_welcome(alpha.agency.id, "new.client@example.test")
     run_jobs()
     row = outbox_row(alpha.agency.id, message_id)
-    assert (row.status, row.transport, row.attempts) == ("sent", "log", 1)
+    # No SMTP in tests: the file transport delivers into the person's mailbox folder.
+    assert (row.status, row.transport, row.attempts) == ("sent", "file", 1)
     assert row.sent_at is not None and row.last_error is None
     assert row.subject == "Welcome to Tandem, Alpha Owner"
+    assert last_to("new.client@example.test").subject == "Welcome to Tandem, Alpha Owner"
+
+
+@pytest.mark.skipif(REDIS_MODE, reason="changes the app's configuration in this process only")
+def test_without_smtp_or_a_mail_folder_the_email_is_only_logged_never_its_body(
+    db_app, alpha, run_jobs, monkeypatch, caplog
+):
+    monkeypatch.setitem(db_app.config, "MAIL_FILE_DIR", None)
+    caplog.set_level("INFO", logger="saas.services.mail")
+    message_id = queue_welcome(alpha.agency.id, "logged@example.test")
+    run_jobs()
+    row = outbox_row(alpha.agency.id, message_id)
+    assert (row.status, row.transport) == ("sent", "log")
+    assert "logged@example.test" in caplog.text
+    assert "Three steps to a first plan review" not in caplog.text
 
 
 def test_delivery_job_for_another_agency_cannot_reach_the_message(db_app, alpha, bravo, run_jobs):
@@ -71,8 +88,8 @@ def test_delivery_job_for_another_agency_cannot_reach_the_message(db_app, alpha,
 def smtp_down(db_app, monkeypatch):
     """Every SMTP delivery fails (in this process only: eager mode)."""
 
-    def refuse(message: OutboxMessage) -> None:
-        raise ConnectionRefusedError(f"[Errno 111] Connection refused ({message.to_email})")
+    def refuse(email) -> None:  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError(f"[Errno 111] Connection refused ({email['To']})")
 
     monkeypatch.setitem(db_app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(db_app.config, "MAIL_PORT", 1)

@@ -1,21 +1,19 @@
-"""Is an email whose job was lost (Redis restarted, enqueue failed) still delivered?"""
+"""Is work whose job was lost (Redis restarted, enqueue failed) still done by the sweep?"""
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
+from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from saas.extensions import db
 from saas.models import OutboxMessage
+from saas.models.reports import Report
+from saas.services import reports
 from tenants.context import tenant_scope
 from tenants.models import utcnow
 from worker import sweeper
 from worker.queue import enqueue_after_commit
-
-REDIS_MODE = bool(os.environ.get("REDIS_URL"))
 
 
 def lost_message(agency_id: int, *, age: timedelta, status: str = "queued") -> int:
@@ -56,48 +54,61 @@ def test_sweep_delivers_stale_messages_of_every_agency(db_app, alpha, bravo, run
     assert status_of(alpha.agency.id, fresh) == ("queued", 0)
 
 
-@pytest.mark.skipif(not REDIS_MODE, reason="periodic sweeps are scheduled on RQ (Redis mode)")
-def test_start_books_one_sweep_however_many_workers_start(db_app):
-    from rq.job import Job
-    from rq.registry import ScheduledJobRegistry
+def test_sweep_renders_a_report_whose_job_was_lost(db_app, alpha, run_jobs, monkeypatch):
+    """A report requested while Redis was away stays "queued, attempts 0": the sweep
+    job enqueues it again and it renders (it used to wait for a sweep that never came)."""
+    with monkeypatch.context() as patch, tenant_scope(alpha.agency.id):
+        patch.setattr(reports, "_enqueue", lambda report: None)
+        report, _ = reports.request_report(
+            db.session.merge(alpha.brand),
+            db.session.merge(alpha.consultant),
+            locale="en",
+            period_start=date(2027, 1, 1),
+            period_end=date(2027, 3, 31),
+            sections=["summary"],
+        )
+        report.created_at = report.deadline_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        report_id = report.id
 
-    queue = db_app.extensions["tandem_jobs"].queue
-    registry = ScheduledJobRegistry(queue=queue)
-    # The test worker process booked its own sweep when it started: leave that one out.
-    before = set(registry.get_job_ids())
-    every = timedelta(hours=1)
-    first = sweeper.start(queue, every=every)
-    second = sweeper.start(queue, every=every)
-    try:
-        assert first == second
-        booked = [
-            j
-            for j in registry.get_job_ids()
-            if j.startswith(sweeper.SWEEP_JOB_ID) and j not in before
-        ]
-        assert booked == [first]
-        job = Job.fetch(first, connection=queue.connection)
-        assert job.func_name == "worker.sweeper.sweep_and_reschedule"
-    finally:
-        registry.remove(first, delete_job=True)
+    enqueue_after_commit(db.session, "worker.sweeper.sweep")
+    db.session.commit()
+    run_jobs(timeout=120)  # the sweep, then the render it enqueued
+
+    db.session.expire_all()
+    with tenant_scope(alpha.agency.id):
+        row = db.session.scalar(select(Report).where(Report.id == report_id))
+        assert (row.status, row.attempts) == ("ready", 1), row.error
 
 
-@pytest.mark.skipif(not REDIS_MODE, reason="periodic sweeps are scheduled on RQ (Redis mode)")
-def test_each_sweep_books_the_next_one(db_app, alpha, run_jobs):
-    from rq.registry import ScheduledJobRegistry
+def test_sweep_counts_every_registered_kind(db_app):
+    from saas.services import recovery
 
-    stale = lost_message(alpha.agency.id, age=timedelta(hours=1))
-    queue = db_app.extensions["tandem_jobs"].queue
-    registry = ScheduledJobRegistry(queue=queue)
-    before = set(registry.get_job_ids())  # the worker's own start-up booking
-    queue.enqueue("worker.sweeper.sweep_and_reschedule", 3600)
-    run_jobs()
-    booked = [
-        j for j in registry.get_job_ids() if j.startswith(sweeper.SWEEP_JOB_ID) and j not in before
-    ]
-    try:
-        assert status_of(alpha.agency.id, stale) == ("sent", 1)
-        assert len(booked) == 1
-    finally:
-        for job_id in booked:
-            registry.remove(job_id, delete_job=True)
+    counts = sweeper.sweep()
+    assert list(counts) == [kind.name for kind in recovery.kinds()]
+    assert set(counts) >= {"emails", "reports", "reminders", "report_schedules"}
+    assert set(counts.values()) == {0}
+
+
+def test_a_report_whose_job_is_gone_is_requeued_after_a_minute_not_ten(
+    db_app, alpha, redis_url, run_jobs, monkeypatch
+):
+    """With Redis to ask, a queued report whose job Redis does not have waits one minute
+    (its enqueue may be on the way), not the ten minutes of stale emails."""
+    with monkeypatch.context() as patch, tenant_scope(alpha.agency.id):
+        patch.setattr(reports, "_enqueue", lambda report: None)
+        report, _ = reports.request_report(
+            db.session.merge(alpha.brand),
+            db.session.merge(alpha.consultant),
+            locale="en",
+            period_start=date(2027, 1, 1),
+            period_end=date(2027, 3, 31),
+            sections=["summary"],
+        )
+        report.job_id = "lost-in-a-redis-restart"
+        db.session.commit()
+    assert reports.requeue_stuck(older_than_minutes=10, now=utcnow() + timedelta(seconds=30)) == 0
+    later = utcnow() + timedelta(seconds=90)
+    # Without Redis nothing can tell the job is gone: the row waits for the grace and deadline.
+    assert reports.requeue_stuck(older_than_minutes=10, now=later) == (1 if redis_url else 0)
+    run_jobs(timeout=120)

@@ -22,6 +22,12 @@ def sign_in(client):
 
             with browser.application.test_request_context(environ_base=browser.environ_base):
                 identifier = _create_identifier()
+            from saas.extensions import db
+            from saas.services import sessions
+
+            with browser.application.test_request_context():
+                sessions.start(user)
+                db.session.commit()
             with browser.session_transaction() as sess:
                 sess["_user_id"] = user.get_id()
                 sess["_fresh"] = True

@@ -102,7 +102,7 @@ def test_running_out_of_memory_in_the_renderer_fails_with_the_memory_reason(monk
 def test_an_allocation_failure_surfacing_as_another_error_counts_as_memory(monkeypatch):
     """C extensions that fail to allocate often raise SystemError: near the limit, that is
     reported as the memory limit, not as unrenderable content."""
-    monkeypatch.setattr(pdf, "_near_memory_limit", lambda _mb: True)
+    monkeypatch.setattr(pdf, "_near_memory_limit", lambda _limit_kb: True)
     monkeypatch.setattr(pdf, "url_fetcher_for", _raise_system_error)
     outcome, _ = timed("<p>x</p>", memory_mb=2048)
     assert isinstance(outcome, RenderLimitExceeded)

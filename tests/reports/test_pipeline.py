@@ -71,7 +71,9 @@ def test_ready_report_emails_the_requester_and_recipients(alpha, run_jobs):
         ).all()
         expected = sorted([alpha.consultant.user.email, alpha.leader.user.email])
         assert sorted(m.to_email for m in mails) == expected
-        assert all(f"http://tandem.test/reports/{report_id}" in m.body_text for m in mails)
+        # Through the sign-in page, on to the report (tests/landing/test_report_email.py).
+        link = f"http://tandem.test/login?next=/reports/{report_id}"
+        assert all(link in m.body_text for m in mails)
 
 
 def test_arabic_report_contains_arabic_text(alpha, run_jobs):

@@ -15,6 +15,7 @@ from saas.models.reports import REPORT_SECTIONS, Report, ReportSchedule
 from saas.services import report_schedules as service
 from saas.services.errors import Forbidden, ValidationFailed
 from tenants.context import system_scope, tenant_scope
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -403,3 +404,47 @@ def test_the_daily_job_requests_what_is_due_today(alpha):
     assert run_schedules() == 0
     assert len(reports_of(alpha, schedule_id)) == 1
     assert next_run(alpha, schedule_id) > date(2026, 1, 1)
+
+
+def test_a_held_report_stays_hidden_from_client_users_until_approved(
+    db_app, alpha, client, login_as, api, run_jobs
+):
+    """Held means the consultant reviews it first: not on the client's list, overview,
+    page, PDF or API until approved, even though it is rendered."""
+    brand_id, leader_token = alpha.brand.id, alpha.tokens["leader"]
+    make_schedule(alpha, hold_for_review=True, sections=list(REPORT_SECTIONS))
+    assert service.run_due(date(2026, 12, 1)) == 1
+    run_jobs()
+    with tenant_scope(alpha.agency.id):
+        report = db.session.scalar(select(Report))
+        assert (report.status, report.held) == ("ready", True), report.error
+        report_id = report.id
+
+    def client_sees() -> dict[str, object]:
+        leader = db_app.test_client()
+        leader.post("/login", data={"email": "leader@alpha.test", "password": factories.PASSWORD})
+        listed = api(leader_token).get(f"/api/v1/brands/{brand_id}/reports").get_json()
+        return {
+            "page": leader.get(f"/reports/{report_id}").status_code,
+            "pdf": leader.get(f"/reports/{report_id}/pdf").status_code,
+            "list": f"/reports/{report_id}"
+            in leader.get(f"/brands/{brand_id}/reports").get_data(True),
+            "overview": f"/reports/{report_id}" in leader.get(f"/brands/{brand_id}").get_data(True),
+            "api": api(leader_token).get(f"/api/v1/reports/{report_id}").status_code,
+            "api_list": [r["id"] for r in listed["data"]],
+        }
+
+    assert client_sees() == {
+        "page": 404,
+        "pdf": 404,
+        "list": False,
+        "overview": False,
+        "api": 404,
+        "api_list": [],
+    }
+    login_as(alpha.consultant)
+    assert client.post(f"/reports/{report_id}/approve").status_code == 303
+    run_jobs()
+    seen = client_sees()
+    assert (seen["page"], seen["api"], seen["api_list"]) == (200, 200, [report_id])
+    assert seen["list"] and seen["overview"]

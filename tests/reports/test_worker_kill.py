@@ -77,7 +77,7 @@ def test_killed_worker_leaves_no_report_stuck_in_rendering(
         REPORTS_DIR=app.config["REPORTS_DIR"],
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "worker", "--name", private, "--no-scheduler"],
+        [sys.executable, "-m", "worker", "--name", private, "--no-scheduler", "--no-periodic"],
         cwd=ROOT,
         env=env,
         start_new_session=True,

@@ -14,6 +14,7 @@ from tenants.scoping import BrandScoped, TenantRoot, TenantScoped
 GLOBAL_MODELS = {
     "User": "a person may belong to several agencies; roles live in Membership",
     "OneTimeToken": "belongs to one user (password reset, magic link), looked up by hash",
+    "UserSession": "one signed-in browser of one user; a session spans the agencies of its user",
 }
 
 

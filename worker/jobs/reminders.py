@@ -5,9 +5,10 @@ owner.
 own tenant scope) and is idempotent: ``plan.reminders_sent`` records what went out, so an
 extra run, or two workers running at once, sends nothing twice.
 
-``python -m worker`` books the first run with ``start(queue)``; each run books the next.
-Like the sweeper, the job id names its time slot, so workers starting together book one
-run, not one each.
+``run_reminders`` is a periodic task (``worker.periodic``, every
+``REMINDERS_INTERVAL_SECONDS``, hourly by default): whichever worker claims an occurrence
+runs it, and a booking Redis lost is made again on the next tick.  The sweeper also sends
+reminders overdue by more than its grace (``reminders.send_overdue``), should a run be lost.
 """
 
 from __future__ import annotations
@@ -36,19 +37,19 @@ def run_reminders() -> int:
 
 
 def run_and_reschedule(every_seconds: int = int(REMINDERS_EVERY.total_seconds())) -> int:
-    """The periodic job (Redis mode): send what is due, then book the next run."""
-    try:
-        return run_reminders()
-    finally:
-        from rq import get_current_job
+    """A run booked in RQ's scheduler by an older worker: run once, book nothing.
 
-        job = get_current_job()
-        if job is not None:
-            _schedule(job.origin, job.connection, every_seconds)
+    Reminders are a periodic task now; this ends the old self-booking chain on upgrade.
+    """
+    return run_reminders()
 
 
 def start(queue: Any, every: timedelta = REMINDERS_EVERY) -> str:
-    """Book the first run on ``queue`` (an RQ Queue; needs the worker's scheduler)."""
+    """Deprecated: ``python -m worker`` no longer calls this (see ``worker.periodic``).
+
+    Kept only while ``tests/reminders`` still pins the old booking; it books one run in
+    RQ's scheduler, which runs once.
+    """
     return _schedule(queue.name, queue.connection, int(every.total_seconds()))
 
 

@@ -3,12 +3,12 @@ forms parse input, carry CSRF, and give the browser helpful attributes."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo
 
 from saas.i18n import lazy_gettext as _l
 from saas.services.passwords import MAX_LENGTH, MIN_LENGTH
+from saas.web.forms import TandemForm
 
 
 def _email_field(**kw: object) -> EmailField:
@@ -19,7 +19,7 @@ def _email_field(**kw: object) -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TandemForm):
     email = _email_field()
     password = PasswordField(
         _l("Password"),
@@ -29,12 +29,12 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class MagicLinkRequestForm(FlaskForm):
+class MagicLinkRequestForm(TandemForm):
     # Shown on the login page next to LoginForm: same field name, its own element id.
     email = _email_field(id="link-email")
 
 
-class SignupForm(FlaskForm):
+class SignupForm(TandemForm):
     agency_name = StringField(
         _l("Agency name"),
         render_kw={"autocomplete": "organization", "required": True, "maxlength": 120},
@@ -54,11 +54,11 @@ class SignupForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(TandemForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(TandemForm):
     password = PasswordField(
         _l("New password"),
         render_kw={
@@ -75,5 +75,5 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """An empty form: a button and its CSRF token (magic-link confirmation)."""

@@ -23,13 +23,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
 from saas.extensions import limiter
 from saas.i18n import LANGUAGES
 from saas.i18n import gettext as _
-from saas.models import User
 from saas.services import accounts
 from saas.services.errors import Gone, ServiceError
 from saas.web.auth.forms import (
@@ -40,6 +39,7 @@ from saas.web.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from saas.web.auth.signin import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -55,6 +55,13 @@ def _ip_key() -> str:
 
 def _email_key() -> str:
     return "email:" + accounts.lookup_email(request.form.get("email", ""))
+
+
+def _account_ip_key() -> str:
+    """Failed sign-ins count per account *and* IP: a guesser elsewhere cannot lock the
+    owner out (the correct password from an IP without failures goes through), and the
+    per-IP limit still bounds each guesser."""
+    return f"{_email_key()}|{_ip_key()}"
 
 
 def _attempt_failed(response: Any) -> bool:
@@ -75,7 +82,7 @@ _login_per_ip = limiter.limit(
 )
 _login_per_account = limiter.limit(
     _config_limit("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-    key_func=_email_key,
+    key_func=_account_ip_key,
     methods=["POST"],
     deduct_when=_attempt_failed,
     scope="login-account",
@@ -134,18 +141,6 @@ def safe_next(value: str | None) -> str | None:
     return value
 
 
-def _start_session(user: User, agency_id: int, *, remember: bool = False) -> None:
-    """A brand-new session for ``user`` in ``agency_id`` (nothing of the old one survives)."""
-    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    had_remember_cookie = cookie_name in request.cookies
-    session.clear()
-    login_user(user, remember=remember)
-    session["agency_id"] = agency_id
-    if not remember and had_remember_cookie:
-        # Someone else's remember-me cookie must not outlive this sign-in.
-        session["_remember"] = "clear"
-
-
 def _apply_errors(form: FlaskForm, exc: ServiceError) -> str | None:
     """Put a service's per-field messages next to the fields; return what is left over."""
     leftover = None
@@ -174,8 +169,13 @@ def _render_login(
     return render_template("auth/login.html", form=form, link_form=link_form, error=error), status
 
 
+def _next_path() -> str | None:
+    """The checked ``next`` of this request (query string or form), or None."""
+    return safe_next(request.values.get("next"))
+
+
 def _after_sign_in() -> str:
-    return safe_next(request.values.get("next")) or url_for("dashboard.home")
+    return _next_path() or url_for("dashboard.home")
 
 
 # --- sign up, in and out ------------------------------------------------------------------
@@ -201,7 +201,7 @@ def signup():  # type: ignore[no-untyped-def]
             status = 422
         else:
             accounts.send_welcome_email(result)
-            _start_session(result.user, result.agency.id)
+            start_session(result.user, result.agency.id)
             flash(
                 _(
                     "Welcome to Tandem, %(name)s. Start by adding your first client brand.",
@@ -230,7 +230,7 @@ def login():  # type: ignore[no-untyped-def]
         return _render_login(form, error=exc.message, status=401)
     except ServiceError as exc:
         return _render_login(form, error=exc.message, status=exc.status)
-    _start_session(membership.user, membership.agency_id, remember=bool(form.remember.data))
+    start_session(membership.user, membership.agency_id, remember=bool(form.remember.data))
     return redirect(_after_sign_in())
 
 
@@ -238,6 +238,7 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     membership = g.get("membership")
     if current_user.is_authenticated and membership is not None:
+        # Ends this session on the server: a copied cookie or remember-me cookie is dead.
         accounts.record_logout(current_user._get_current_object(), membership)
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
@@ -262,7 +263,15 @@ def _submitted_email(form: FlaskForm) -> str | None:
 
 
 def _link_invalid(kind: str, exc: Gone):  # type: ignore[no-untyped-def]
-    return render_template("auth/link_invalid.html", kind=kind, message=exc.message), 410
+    return (
+        render_template(
+            "auth/link_invalid.html",
+            kind=kind,
+            message=exc.message,
+            next_path=_next_path() or "",
+        ),
+        410,
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -270,13 +279,15 @@ def _link_invalid(kind: str, exc: Gone):  # type: ignore[no-untyped-def]
 @_links_per_account
 def forgot_password():  # type: ignore[no-untyped-def]
     form = ForgotPasswordForm()
+    next_path = _next_path() or ""
     if not form.validate_on_submit():
-        return render_template("auth/forgot.html", form=form)
+        return render_template("auth/forgot.html", form=form, next_path=next_path)
     email = _submitted_email(form)
     if email is None:
-        return render_template("auth/forgot.html", form=form), 422
-    accounts.request_password_reset(email)
-    return render_template("auth/link_sent.html", kind="reset", email=email)
+        return render_template("auth/forgot.html", form=form, next_path=next_path), 422
+    # The emailed link carries ``next``, so the new password leads where the person was going.
+    accounts.request_password_reset(email, next_path or None)
+    return render_template("auth/link_sent.html", kind="reset", email=email, next_path=next_path)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -298,10 +309,15 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
             except ServiceError as exc:
                 error = _apply_errors(form, exc)
             else:
-                _start_session(membership.user, membership.agency_id)
+                start_session(membership.user, membership.agency_id)
                 flash(_("Your password has been changed. You are signed in."), "success")
-                return redirect(url_for("dashboard.home"))
-    return render_template("auth/reset.html", form=form, user=user, error=error), status
+                return redirect(_after_sign_in())
+    return (
+        render_template(
+            "auth/reset.html", form=form, user=user, error=error, next_path=_next_path() or ""
+        ),
+        status,
+    )
 
 
 # --- magic links for client users --------------------------------------------------------
@@ -317,8 +333,9 @@ def request_login_link():  # type: ignore[no-untyped-def]
     email = _submitted_email(link_form)
     if email is None:
         return _render_login(link_form=link_form, status=422)
-    accounts.request_magic_link(email)
-    return render_template("auth/link_sent.html", kind="link", email=email)
+    next_path = safe_next(request.form.get("next"))
+    accounts.request_magic_link(email, next_path)
+    return render_template("auth/link_sent.html", kind="link", email=email, next_path=next_path)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -336,9 +353,11 @@ def magic_link(token: str):  # type: ignore[no-untyped-def]
             return _link_invalid("link", exc)
         except ServiceError as exc:
             return _render_login(error=exc.message, status=exc.status)
-        _start_session(membership.user, membership.agency_id)
-        return redirect(url_for("dashboard.home"))
-    return render_template("auth/magic_confirm.html", form=form, user=user)
+        start_session(membership.user, membership.agency_id)
+        return redirect(_after_sign_in())
+    return render_template(
+        "auth/magic_confirm.html", form=form, user=user, next_path=_next_path() or ""
+    )
 
 
 # --- language ----------------------------------------------------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import lazy_gettext as _l
 from saas.services import brands as brands_service
+from saas.web.forms import TandemForm, coerce_id
 
 
-class BrandForm(FlaskForm):
+class BrandForm(TandemForm):
     name = StringField(_l("Brand name"), render_kw={"maxlength": brands_service.NAME_MAX})
     industry = StringField(_l("Industry"), render_kw={"maxlength": brands_service.INDUSTRY_MAX})
     website = StringField(
@@ -48,7 +48,7 @@ class BrandEditForm(BrandForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """An empty form: the POST carries only the CSRF token."""
 
 
@@ -57,5 +57,5 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ConsultantsForm(FlaskForm):
-    consultants = MultiCheckboxField(_l("Consultants"), coerce=int, validate_choice=False)
+class ConsultantsForm(TandemForm):
+    consultants = MultiCheckboxField(_l("Consultants"), coerce=coerce_id, validate_choice=False)

@@ -21,10 +21,13 @@ from flask import (
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.i18n import use_brand
 from saas.models import Brand
+from saas.models.reports import Report
 from saas.services import brands as brands_service
+from saas.services import reports as reports_service
 from saas.services import storage
 from saas.services.errors import ServiceError
 from saas.web.brands.forms import BrandEditForm, BrandForm, ConfirmForm, ConsultantsForm
@@ -33,6 +36,13 @@ from saas.web.common import get_or_404, page_args, paginate, require
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
 LOGO_MAX_AGE = 24 * 3600
+LATEST_REPORTS = 3
+
+
+def latest_reports(brand: Brand, role: str, limit: int = LATEST_REPORTS) -> list[Report]:
+    """The brand's newest reports for its overview card, in one query whatever their number;
+    client users see ready, released ones only (as on the reports page)."""
+    return list(db.session.scalars(reports_service.reports_query(brand.id, role).limit(limit)))
 
 
 def show_errors(form: FlaskForm, err: ServiceError) -> None:
@@ -91,11 +101,16 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
     if brand is None:
         abort(404)
     use_brand(brand)
+    from saas.services import reports as reports_service
     from saas.services.overview import brand_overview
     from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
     from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
+    from saas.web.reports.views import LOCALE_LABELS as REPORT_LOCALE_LABELS
+    from saas.web.reports.views import STATUS_BADGES as REPORT_STATUS_BADGES
+    from saas.web.reports.views import STATUS_LABELS as REPORT_STATUS_LABELS
     from saas.web.reviews.labels import VERDICT_BADGES, VERDICT_LABELS
 
+    staff = reports_service.can_request(g.membership.role)
     return render_template(
         "brands/show.html",
         brand=brand,
@@ -109,6 +124,11 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
         consultants=brands_service.consultants_of(brand),
         client_people=brands_service.client_people_of(brand),
         logo_version=brands_service.logo_version(brand),
+        latest_reports=latest_reports(brand, g.membership.role),
+        can_request_report=staff,
+        REPORT_STATUS_LABELS=REPORT_STATUS_LABELS,
+        REPORT_STATUS_BADGES=REPORT_STATUS_BADGES,
+        REPORT_LOCALE_LABELS=REPORT_LOCALE_LABELS,
     )
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import lazy_gettext as _l
+from saas.web.forms import TandemForm
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TandemForm):
     kind = RadioField(
         _l("What the file holds"),
         choices=[

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -17,6 +16,7 @@ from saas.domain.vocabulary import NETWORKS
 from saas.i18n import lazy_gettext as _l
 from saas.services import audiences as audiences_service
 from saas.services import goals as goals_service
+from saas.web.forms import TandemForm
 from saas.web.goals.labels import GOAL_STATUS_LABELS, PRIORITY_LABELS
 from saas.web.plans.labels import NETWORK_LABELS
 
@@ -27,7 +27,7 @@ def _blank_to_none(value: Any) -> Any:
     return value if value not in ("",) else None
 
 
-class GoalForm(FlaskForm):
+class GoalForm(TandemForm):
     title = StringField(_l("Goal"), render_kw={"maxlength": goals_service.TITLE_MAX})
     description = TextAreaField(
         _l("Why it matters"), render_kw={"rows": 3, "maxlength": goals_service.DESCRIPTION_MAX}
@@ -67,7 +67,7 @@ class GoalForm(FlaskForm):
             getattr(self, name).data = value if value is not None else ""
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(TandemForm):
     date = StringField(_l("Date"), render_kw={"type": "date"})
     value = StringField(_l("Value"), render_kw=NUMBER)
     comment = TextAreaField(
@@ -80,7 +80,7 @@ class CheckinForm(FlaskForm):
         }
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(TandemForm):
     name = StringField(_l("Audience"), render_kw={"maxlength": audiences_service.NAME_MAX})
     description = TextAreaField(
         _l("Description"), render_kw={"rows": 3, "maxlength": audiences_service.DESCRIPTION_MAX}

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from saas.i18n import lazy_gettext as _l
+from saas.web.forms import TandemForm, coerce_id
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -26,27 +27,33 @@ class MultiCheckboxField(SelectMultipleField):
         pass
 
 
-class InviteForm(FlaskForm):
+CONFIRM_OWNER = "yes"
+
+
+class InviteForm(TandemForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
-    brand_ids = MultiCheckboxField(_l("Brands"), coerce=int, choices=[])
+    brand_ids = MultiCheckboxField(_l("Brands"), coerce=coerce_id, choices=[])
     all_brands = BooleanField(_l("All brands, now and later (consultants only)"))
+    # Set only by the confirmation step that an owner invitation goes through first.
+    confirm_owner = HiddenField()
 
 
-class MemberForm(FlaskForm):
+class MemberForm(TandemForm):
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
-    brand_ids = MultiCheckboxField(_l("Brands"), coerce=int, choices=[])
+    brand_ids = MultiCheckboxField(_l("Brands"), coerce=coerce_id, choices=[])
     all_brands = BooleanField(_l("All brands, now and later (consultants only)"))
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(TandemForm):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
-    password = PasswordField(_l("Choose a password"), validators=[InputRequired(), Length(max=256)])
+    # Required for staff, optional for client users: the service decides by the role.
+    password = PasswordField(_l("Choose a password"), validators=[Optional(), Length(max=256)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(TandemForm):
     """One click for a signed-in user whose email the invitation is for."""
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """An empty form: the POST of a confirmation page (CSRF protected)."""

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_login import current_user
 
+from saas.i18n import LANGUAGES, text_direction
 from saas.i18n import gettext as _
 from saas.models import Invitation, Membership
 from saas.permissions import can, invitable_roles
 from saas.services import invitations as invitation_service
 from saas.services import members as member_service
 from saas.services.errors import Forbidden, Gone, NotFound, ServiceError
+from saas.web.auth.signin import start_session
+from saas.web.auth.views import safe_next
 from saas.web.common import get_or_404, page_args, paginate, require
 from saas.web.members.forms import (
+    CONFIRM_OWNER,
     ConfirmForm,
     InviteForm,
     JoinForm,
@@ -24,6 +30,17 @@ from saas.web.members.forms import (
 from tenants.models import Role
 
 bp = Blueprint("members", __name__, url_prefix="/members")
+
+
+def isolate(text: str) -> str:
+    """User text inside a translated sentence keeps its own direction (Unicode's first-strong
+    isolate): an address in an Arabic flash message reads left to right, its full stop after
+    it.  Flash messages are plain text, so ``<bdi>`` cannot do it there.  Needed only when
+    the directions mix: in a left-to-right page, only for right-to-left text."""
+    mixed = text_direction() == "rtl" or any(
+        unicodedata.bidirectional(ch) in ("R", "AL") for ch in text
+    )
+    return f"\u2068{text}\u2069" if mixed else text
 
 
 def _role_choices(roles: list[Role]) -> list[tuple[str, str]]:
@@ -37,10 +54,41 @@ def _brand_choices() -> list[tuple[int, str]]:
     return [(b.id, b.name) for b in member_service.brands_in_scope()]
 
 
+def _origin_brand_id(choices: list[tuple[int, str]]) -> int | None:
+    """The brand an invitation starts from (``?brand_id=`` from its "Invite the client's
+    people" link), when it is one the inviter may assign; else None."""
+    raw = (request.args.get("brand_id") or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    brand_id = int(raw)
+    return brand_id if any(bid == brand_id for bid, _name in choices) else None
+
+
+def default_role(inviter_role: str | Role, from_brand: bool) -> Role | None:
+    """The least privilege for where the invitation starts: from a brand, the client's
+    team; from the members page, a consultant when an owner invites, else the client's
+    team.  Never an owner: that is always a deliberate, confirmed choice."""
+    roles = invitable_roles(inviter_role)
+    for wanted in [Role.CLIENT_TEAM] if from_brand else [Role.CONSULTANT, Role.CLIENT_TEAM]:
+        if wanted in roles:
+            return wanted
+    return next((r for r in roles if r != Role.OWNER), None)
+
+
 def _invite_form() -> InviteForm:
-    form = InviteForm()
+    brands = _brand_choices()
+    origin = _origin_brand_id(brands)
+    role = default_role(g.membership.role, origin is not None)
+    form = InviteForm(
+        role=role.value if role else None,
+        brand_ids=[origin] if origin is not None else [],
+    )
+    # The defaults also apply when the form is reset after an invitation went out.
+    form.role.default = role.value if role else None
+    form.brand_ids.default = [origin] if origin is not None else []
     form.role.choices = _role_choices(invitable_roles(g.membership.role))
-    form.brand_ids.choices = _brand_choices()
+    form.brand_ids.choices = brands
+    form.origin_brand_id = origin  # type: ignore[attr-defined]
     return form
 
 
@@ -55,12 +103,20 @@ def _apply_errors(form: Any, exc: ServiceError) -> None:
         flash(exc.message, "error")
 
 
-def _render_index(form: InviteForm, new_link: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_index(
+    form: InviteForm,
+    new_link: str | None = None,
+    status: int = 200,
+    *,
+    confirm_owner: bool = False,
+):  # type: ignore[no-untyped-def]
     page, per_page = page_args()
     members = paginate(member_service.members_query(), page, per_page)
     pending = paginate(invitation_service.pending_query(), 1, 100)
     brand_names = {b.id: b.name for b in member_service.brands_in_scope()}
     g.no_store = new_link is not None
+    # The regular form never carries a confirmation: the confirmation step renders its own.
+    form.confirm_owner.data = ""
     return (
         render_template(
             "members/index.html",
@@ -70,6 +126,8 @@ def _render_index(form: InviteForm, new_link: str | None = None, status: int = 2
             new_link=new_link,
             brand_names=brand_names,
             invitable=[r.value for r in invitable_roles(g.membership.role)],
+            origin_brand_id=getattr(form, "origin_brand_id", None),
+            confirm_owner=confirm_owner,
         ),
         status,
     )
@@ -89,6 +147,10 @@ def invite():  # type: ignore[no-untyped-def]
     form = _invite_form()
     if not form.validate_on_submit():
         return _render_index(form, status=422)
+    if form.role.data == Role.OWNER.value and form.confirm_owner.data != CONFIRM_OWNER:
+        # An owner can do everything, billing and removing people included: never by a
+        # slip of the role menu.  Nothing is sent until the inviter confirms.
+        return _render_index(form, confirm_owner=True)
     try:
         invitation, raw = invitation_service.invite(
             g.membership,
@@ -102,8 +164,8 @@ def invite():  # type: ignore[no-untyped-def]
     except ServiceError as exc:
         _apply_errors(form, exc)
         return _render_index(form, status=exc.status)
-    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-    return _render_index(_invite_form(), new_link=invitation_service.accept_url(raw), status=201)
+    flash(_("Invitation sent to %(email)s.", email=isolate(invitation.email)), "success")
+    return _render_index(form, new_link=invitation_service.accept_url(raw), status=201)
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
@@ -117,7 +179,7 @@ def resend(invitation_id: int):  # type: ignore[no-untyped-def]
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    flash(_("A new invitation was sent to %(email)s.", email=invitation.email), "success")
+    flash(_("A new invitation was sent to %(email)s.", email=isolate(invitation.email)), "success")
     return _render_index(_invite_form(), new_link=invitation_service.accept_url(raw))
 
 
@@ -134,7 +196,10 @@ def revoke(invitation_id: int):  # type: ignore[no-untyped-def]
         except ServiceError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".index"))
-        flash(_("The invitation to %(email)s was revoked.", email=invitation.email), "success")
+        flash(
+            _("The invitation to %(email)s was revoked.", email=isolate(invitation.email)),
+            "success",
+        )
         return redirect(url_for(".index"))
     return render_template("members/confirm_revoke.html", invitation=invitation, form=form)
 
@@ -166,7 +231,10 @@ def edit(membership_id: int):  # type: ignore[no-untyped-def]
             _apply_errors(form, exc)
             status = exc.status
         else:
-            flash(_("%(name)s's role and brands were updated.", name=member.user.name), "success")
+            flash(
+                _("%(name)s's role and brands were updated.", name=isolate(member.user.name)),
+                "success",
+            )
             return redirect(url_for(".index"))
     elif request.method == "POST":
         status = 422
@@ -192,7 +260,7 @@ def remove(membership_id: int):  # type: ignore[no-untyped-def]
         except ServiceError as exc:
             error, status = exc.message, exc.status
         else:
-            flash(_("%(name)s was removed from the agency.", name=name), "success")
+            flash(_("%(name)s was removed from the agency.", name=isolate(name)), "success")
             return redirect(url_for(".index"))
     return (
         render_template("members/confirm_remove.html", member=member, form=form, error=error),
@@ -205,15 +273,28 @@ def remove(membership_id: int):  # type: ignore[no-untyped-def]
 invitations_bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
 
-def _sign_in(membership: Membership):  # type: ignore[no-untyped-def]
-    session.clear()
-    login_user(membership.user)
-    session["agency_id"] = membership.agency_id
+def _sign_in(membership: Membership, next_path: str | None = None):  # type: ignore[no-untyped-def]
+    start_session(membership.user, membership.agency_id)
+    if next_path:
+        return redirect(next_path)
     if Role(membership.role).is_client:
         brand_id = invitation_service.first_brand_id(membership)
         if brand_id is not None:
             return redirect(url_for("brands.show", brand_id=brand_id))
     return redirect(url_for("dashboard.home"))
+
+
+def _accept_locale(offer: invitation_service.Offer) -> str:
+    """The accept page speaks the invitee's language: a signed-in person's own choice, else
+    the language they picked on the public pages (the ``lang`` cookie), else the
+    invitation's (the brand's for client roles, else the agency's default)."""
+    own = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    if own in LANGUAGES:
+        return own
+    cookie = request.cookies.get("lang")
+    if cookie in LANGUAGES:
+        return cookie
+    return offer.locale
 
 
 @invitations_bp.route("/<token>", methods=["GET", "POST"])
@@ -225,26 +306,37 @@ def accept(token: str):  # type: ignore[no-untyped-def]
         abort(404)
     except Gone as exc:
         return render_template("invitations/gone.html", message=exc.message, reason=exc.code), 410
+    with force_locale(_accept_locale(offer)):
+        return _accept(token, offer)
 
+
+def _accept(token: str, offer: invitation_service.Offer):  # type: ignore[no-untyped-def]
+    next_path = safe_next(request.values.get("next"))
+    here = url_for("invitations.accept", token=token, next=next_path)
     user = offer.existing_user
     signed_in_as_invitee = (
         current_user.is_authenticated and user is not None and current_user.id == user.id
     )
     new_form = NewAccountForm() if user is None else None
+    if new_form is not None and offer.password_optional:
+        new_form.password.label.text = _("Password (optional)")
     join_form = JoinForm() if signed_in_as_invitee else None
     status = 200
 
     try:
         if new_form is not None and new_form.validate_on_submit():
             membership = invitation_service.accept_as_new_user(
-                token, new_form.name.data, new_form.password.data
+                token,
+                new_form.name.data,
+                new_form.password.data,
+                locale=_accept_locale(offer),
             )
-            return _sign_in(membership)
+            return _sign_in(membership, next_path)
         if join_form is not None and join_form.validate_on_submit():
             membership = invitation_service.accept_as_user(
                 token, current_user._get_current_object()
             )
-            return _sign_in(membership)
+            return _sign_in(membership, next_path)
         if request.method == "POST":
             status = 422 if new_form is not None else 400
     except Gone as exc:
@@ -264,7 +356,9 @@ def accept(token: str):  # type: ignore[no-untyped-def]
             new_form=new_form,
             join_form=join_form,
             signed_in_as_other=current_user.is_authenticated and not signed_in_as_invitee,
-            login_url=url_for("auth.login", next=request.path),
+            # Back to this page after signing in, with its own (checked) ``next`` kept.
+            here=here,
+            login_url=url_for("auth.login", next=here),
             can=can,
         ),
         status,

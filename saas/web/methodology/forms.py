@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 
 from saas.domain.alignment.rules import RULES
 from saas.i18n import lazy_gettext as _l
+from saas.web.forms import TandemForm
 
 # Form values for the enabled switch; "" inherits.
 ENABLED_VALUES = {"on": True, "off": False, "": None}
@@ -46,7 +46,7 @@ def param_field_names(rule_id: str) -> list[tuple[str, str, str | None, str | No
     return names
 
 
-class RuleForm(FlaskForm):
+class RuleForm(TandemForm):
     """Base: the fields every rule has.  ``rule_form`` adds the rule's parameters."""
 
     # Choices are checked by the service, with its own messages.
@@ -155,13 +155,13 @@ def rule_form(
     return form
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(TandemForm):
     review_reminder_days = StringField(
         _l("Remind after (days)"), render_kw={"inputmode": "numeric", "size": 4}
     )
 
 
-class ResetForm(FlaskForm):
+class ResetForm(TandemForm):
     """ "Reset to agency" for one rule on a brand's page."""
 
     rule = HiddenField()

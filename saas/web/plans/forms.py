@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -19,14 +18,15 @@ from wtforms.validators import InputRequired, Optional
 from saas.domain.vocabulary import FORMATS, KPIS, NETWORKS, OBJECTIVES
 from saas.i18n import lazy_gettext as _l
 from saas.services import plans as plans_service
+from saas.web.forms import TandemForm
 from saas.web.plans.labels import FORMAT_LABELS, KPI_LABELS, NETWORK_LABELS, OBJECTIVE_LABELS
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TandemForm):
     """No fields: a POST button with its CSRF token (confirmations, transitions)."""
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TandemForm):
     title = StringField(_l("Title"), render_kw={"maxlength": plans_service.TITLE_MAX})
     period_start = DateField(
         _l("First day"), validators=[InputRequired(message=_l("Enter the first day of the plan."))]
@@ -41,7 +41,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(TandemForm):
     name = StringField(_l("Campaign name"), render_kw={"maxlength": plans_service.NAME_MAX})
     networks = CheckboxesField(
         _l("Networks"),

@@ -34,6 +34,7 @@ from saas.services import plans as plans_service
 from saas.services.errors import NotFound, ServiceError
 from saas.services.plans import CampaignData
 from saas.web.common import allowed, current_role, get_or_404, page_args, paginate, require
+from saas.web.edge import is_ascii_digits
 from saas.web.plans.forms import ActionForm, CampaignForm, PlanForm
 from saas.web.plans.labels import (
     ACTION_LABELS,
@@ -397,7 +398,7 @@ def _campaign_from_form(form: CampaignForm, links, key: str | None) -> CampaignD
         kpi=form.kpi.data or None,
         kpi_baseline=form.kpi_baseline.data,
         kpi_target=form.kpi_target.data,
-        audience_id=int(audience) if audience and audience.isdigit() else None,
+        audience_id=int(audience) if is_ascii_digits(audience) else None,
         start_date=form.start_date.data,
         end_date=form.end_date.data,
         duration_rationale=form.duration_rationale.data or None,
@@ -444,7 +445,7 @@ def _save_campaign(plan, form, ctx, index: int | None, key: str | None):  # type
 def _chosen_from_request() -> dict[int, str]:
     out = {}
     for raw in request.form.getlist("goal_ids"):
-        if raw.isdigit():
+        if is_ascii_digits(raw):
             out[int(raw)] = request.form.get(f"contribution_{raw}", "")
     return out
 

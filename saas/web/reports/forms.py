@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from saas.i18n import lazy_gettext as _l
+from saas.web.forms import TandemForm, coerce_id
 
 
 class CheckboxesField(SelectMultipleField):
@@ -21,7 +22,7 @@ class CheckboxesField(SelectMultipleField):
         return None
 
 
-class RequestReportForm(FlaskForm):
+class RequestReportForm(TandemForm):
     period_start = DateField(_l("First day"), validators=[InputRequired()])
     period_end = DateField(_l("Last day"), validators=[InputRequired()])
     locale = SelectField(
@@ -30,10 +31,12 @@ class RequestReportForm(FlaskForm):
         default="en",
     )
     sections = CheckboxesField(_l("Sections"))
-    recipient_ids = CheckboxesField(_l("Email these client leaders when it is ready"), coerce=int)
+    recipient_ids = CheckboxesField(
+        _l("Email these client leaders when it is ready"), coerce=coerce_id
+    )
 
 
-class ShareForm(FlaskForm):
+class ShareForm(TandemForm):
     label = StringField(_l("Label (who the link is for)"), validators=[Optional(), Length(max=120)])
     expires_days = IntegerField(
         _l("Expires after (days)"),
@@ -43,5 +46,5 @@ class ShareForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """An empty form: the CSRF token of a confirmation page."""

@@ -20,6 +20,7 @@ from saas.models.reports import REPORT_SECTIONS, Report, ReportSchedule
 from saas.services import report_schedules as service
 from saas.services.errors import ServiceError
 from saas.web.common import get_or_404, require
+from saas.web.forms import TandemForm, coerce_id
 
 schedules_bp = Blueprint("report_schedules", __name__)
 
@@ -31,7 +32,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(TandemForm):
     frequency = SelectField(
         _l("How often"),
         choices=[
@@ -49,7 +50,7 @@ class ScheduleForm(FlaskForm):
         validate_choice=False,
     )
     sections = MultiCheckboxField(_l("Sections"), validate_choice=False)
-    recipient_ids = MultiCheckboxField(_l("Send to"), coerce=int, validate_choice=False)
+    recipient_ids = MultiCheckboxField(_l("Send to"), coerce=coerce_id, validate_choice=False)
     hold_for_review = BooleanField(_l("Hold each report for a consultant's approval"))
 
     def values(self) -> dict:
@@ -62,11 +63,11 @@ class ScheduleForm(FlaskForm):
         }
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(TandemForm):
     summary = TextAreaField(_l("Executive summary"), render_kw={"rows": 10, "maxlength": 5000})
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """An empty form: the POST carries only the CSRF token."""
 
 

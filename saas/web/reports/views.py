@@ -98,7 +98,7 @@ def _brand(brand_id: int) -> Brand:
 def _report(report_id: int) -> Report:
     """A report in scope; client users see only ready ones."""
     report = get_or_404(Report, report_id)
-    if not _is_staff() and report.status != "ready":
+    if not _is_staff() and not service.client_may_see(report):
         abort(404)
     return report
 
@@ -172,10 +172,7 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
     elif request.method == "POST":
         abort(403)
 
-    stmt = select(Report).where(Report.brand_id == brand.id)
-    if not _is_staff():
-        stmt = stmt.where(Report.status == "ready")
-    page = paginate(stmt.order_by(Report.created_at.desc(), Report.id.desc()), *page_args())
+    page = paginate(service.reports_query(brand.id, g.membership.role), *page_args())
     return (
         render_template(
             "reports/pages/index.html",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import lazy_gettext as _l
 from saas.services import reviews as reviews_service
+from saas.web.forms import TandemForm, optional_id
 
 
 def _int_or_none(value: object) -> int | None:
@@ -17,11 +17,11 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
-class OpenReviewForm(FlaskForm):
+class OpenReviewForm(TandemForm):
     """An empty form: the POST carries only the CSRF token."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(TandemForm):
     decision = HiddenField()
     reason = TextAreaField(
         _l("Why does this finding not apply?"),
@@ -33,26 +33,26 @@ class DecisionForm(FlaskForm):
         return {"accept": True, "dismiss": False}.get(self.decision.data or "")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(TandemForm):
     body = TextAreaField(
         _l("Comment"), render_kw={"maxlength": reviews_service.COMMENT_MAX, "rows": 3}
     )
     shared = BooleanField(_l("Share with the client"))
-    campaign_id = HiddenField()
-    goal_id = HiddenField()
+    campaign_id = HiddenField(validators=[optional_id])
+    goal_id = HiddenField(validators=[optional_id])
 
     def target(self) -> tuple[int | None, int | None]:
         return _int_or_none(self.campaign_id.data), _int_or_none(self.goal_id.data)
 
 
-class RecommendationsForm(FlaskForm):
+class RecommendationsForm(TandemForm):
     recommendations = TextAreaField(
         _l("Recommendations"),
         render_kw={"maxlength": reviews_service.RECOMMENDATIONS_MAX, "rows": 6},
     )
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(TandemForm):
     verdict = RadioField(
         _l("Verdict"),
         choices=[

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from saas.i18n import lazy_gettext as _l
+from saas.web.forms import TandemForm
 
 # Each language is named in itself, so nobody has to read a language they do not know.
 LANGUAGE_CHOICES = [
@@ -16,7 +16,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(TandemForm):
     name = StringField(_l("Agency name"), validators=[DataRequired(), Length(max=120)])
     accent_color = StringField(
         _l("Accent colour"),
@@ -31,21 +31,21 @@ class AgencyForm(FlaskForm):
     default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TandemForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TandemForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=10, max=256)]
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TandemForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """A POST with nothing but the CSRF token, behind an "Are you sure?" page."""

@@ -12,10 +12,11 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import refresh
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
@@ -23,11 +24,12 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.models import Agency, OutboxMessage
+from saas.services import accounts, mail, storage
 from saas.services import agency as agency_service
 from saas.services import audit as audit_service
-from saas.services import storage
 from saas.services import tokens as token_service
 from saas.services.errors import NotFound, ServiceError
+from saas.web.auth.signin import start_session
 from saas.web.common import get_or_404, page_args, paginate, require
 from saas.web.settings.forms import AgencyForm, ConfirmForm, PasswordForm, ProfileForm, TokenForm
 
@@ -45,6 +47,7 @@ ACTION_LABELS = {
     "auth.login_failed": _l("Failed to sign in"),
     "auth.password_reset_requested": _l("Asked to reset their password"),
     "auth.password_reset": _l("Reset their password"),
+    "auth.signed_out_everywhere": _l("Signed out on every device"),
     "token.created": _l("Created an API token"),
     "token.revoked": _l("Revoked an API token"),
     "user.profile_updated": _l("Updated their profile"),
@@ -116,7 +119,25 @@ def _settings_helpers() -> dict[str, object]:
         "audit_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
         "audit_object_label": lambda kind: str(OBJECT_LABELS.get(kind, kind or "")),
         "outbox_badge": lambda status: STATUS_BADGES.get(status, ("badge-muted", status)),
+        "account_mail_summary": account_mail_summary,
     }
+
+
+ACCOUNT_MAIL_SUMMARIES = {
+    "password_reset": _l("Password-reset link sent to %(email)s"),
+    "magic_link": _l("Sign-in link sent to %(email)s"),
+}
+
+
+def account_mail_summary(message: OutboxMessage) -> str | None:
+    """What the outbox may say of account mail: that a link was sent, never the link.
+
+    ``None`` for ordinary mail, whose text the owner may read.
+    """
+    if not mail.is_account_mail(message):
+        return None
+    words = ACCOUNT_MAIL_SUMMARIES.get(message.kind, _l("Account email sent to %(email)s"))
+    return str(words) % {"email": message.to_email}
 
 
 # --- Agency ------------------------------------------------------------------------------------
@@ -246,7 +267,11 @@ def profile():  # type: ignore[no-untyped-def]
             refresh()  # say "saved" in the language just chosen
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("settings.profile"))
-    return render_template("settings/profile.html", form=form, password_form=PasswordForm())
+    return render_template(
+        "settings/profile.html",
+        form=form,
+        password_form=PasswordForm(),
+    )
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -262,11 +287,29 @@ def password():  # type: ignore[no-untyped-def]
             _show_errors(form, exc)
         else:
             # Every session ended with the old password; keep this one signed in.
-            login_user(current_user._get_current_object())  # type: ignore[attr-defined]
+            start_session(current_user._get_current_object(), g.membership.agency_id)  # type: ignore[attr-defined]
             flash(_("Your password was changed. Other sessions have been signed out."), "success")
             return redirect(url_for("settings.profile"))
     profile_form = ProfileForm(obj=current_user, locale=current_user.locale or "en")
-    return render_template("settings/profile.html", form=profile_form, password_form=form)
+    return render_template(
+        "settings/profile.html",
+        form=profile_form,
+        password_form=form,
+    )
+
+
+@bp.route("/profile/sessions/end", methods=["GET", "POST"])
+@login_required
+def sign_out_everywhere():  # type: ignore[no-untyped-def]
+    """End every session of this person, on every device, this one included (asks first)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("settings/sign_out_everywhere.html", form=form)
+    accounts.sign_out_everywhere(current_user._get_current_object(), g.membership)  # type: ignore[attr-defined]
+    session.clear()
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 # --- API tokens --------------------------------------------------------------------------------
