@@ -118,18 +118,50 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         proc.kill()
 
 
+def _drain_queue(app, timeout: float = 30.0) -> None:
+    """Let the worker finish what the previous test left queued, so it does not hold table
+    locks while the next test truncates (PostgreSQL would break the deadlock by failing
+    the TRUNCATE)."""
+    jobs = app.extensions.get("tandem_jobs")
+    queue = getattr(jobs, "queue", None)
+    if queue is None:
+        return
+    from rq.registry import StartedJobRegistry
+
+    registry = StartedJobRegistry(queue=queue)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if queue.count == 0 and registry.count == 0:
+                return
+        except Exception:  # noqa: BLE001 - a test may have pointed the queue elsewhere
+            return
+        time.sleep(0.05)
+
+
 def _clean_database(app) -> None:
+    from sqlalchemy.exc import OperationalError
+
     from saas.extensions import db
 
+    _drain_queue(app)
     with app.app_context():
         tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+        for attempt in range(5):
+            try:
+                with db.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        names = ", ".join(f'"{t.name}"' for t in tables)
+                        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                    else:
+                        for table in tables:
+                            conn.execute(table.delete())
+                return
+            except OperationalError:
+                # A straggling job of the previous test held a lock (deadlock): try again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.5)
 
 
 def _forget_request_globals(sender, **_extra) -> None:

@@ -442,8 +442,11 @@ def test_a_held_report_stays_hidden_from_client_users_until_approved(
         "api": 404,
         "api_list": [],
     }
-    login_as(alpha.consultant)
-    assert client.post(f"/reports/{report_id}/approve").status_code == 303
+    consultant = db_app.test_client()
+    consultant.post(
+        "/login", data={"email": "consultant@alpha.test", "password": factories.PASSWORD}
+    )
+    assert consultant.post(f"/reports/{report_id}/approve").status_code == 303
     run_jobs()
     seen = client_sees()
     assert (seen["page"], seen["api"], seen["api_list"]) == (200, 200, [report_id])
