@@ -75,6 +75,15 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+class PageMeta(BaseModel):
+    """The ``meta`` of every paginated list (``page_payload``), documented once."""
+
+    page: int
+    per_page: int
+    total: int
+    next_page: int | None
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -17,6 +17,7 @@ from saas.api.base import (
     PAGE_QUERY,
     PLAIN,
     ApiError,
+    PageMeta,
     endpoint,
     not_nullable,
     page_params,
@@ -73,13 +74,6 @@ class BrandOut(BaseModel):
     archived_at: datetime | None
     created_at: datetime
     consultant_ids: list[int]
-
-
-class PageMeta(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
 
 
 class BrandPage(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 from saas.api.base import (
     PAGE_QUERY,
     ApiError,
+    PageMeta,
     endpoint,
     not_nullable,
     page_params,
@@ -184,13 +185,6 @@ class AudienceOut(BaseModel):
     engages: str | None
     created_at: datetime
     updated_at: datetime
-
-
-class PageMeta(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
 
 
 class GoalPage(BaseModel):

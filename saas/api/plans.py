@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from saas.api.base import (
     PAGE_QUERY,
     ApiError,
+    PageMeta,
     ServiceCheckedId,
     endpoint,
     page_params,
@@ -187,13 +188,6 @@ class PlanOut(PlanSummary):
     revision: RevisionOut
     campaigns: list[CampaignOut]
     calendar: list[CalendarItemOut]
-
-
-class PageMeta(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
 
 
 class PlanPage(BaseModel):

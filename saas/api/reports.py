@@ -20,6 +20,7 @@ from saas.api.base import (
     ApiError,
     Id,
     Operation,
+    PageMeta,
     _openapi_path,
     api_bp,
     authenticate,
@@ -73,13 +74,6 @@ class ReportOut(BaseModel):
     created_at: datetime = Field(description="UTC, e.g. 2027-04-01T09:30:00Z")
     finished_at: datetime | None
     download_url: str | None = Field(description="The PDF, once the report is ready")
-
-
-class PageMeta(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
 
 
 class ReportPage(BaseModel):

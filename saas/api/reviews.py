@@ -21,7 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from saas.api.base import PAGE_QUERY, ApiError, Id, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, ApiError, Id, PageMeta, endpoint, page_params, page_payload
 from saas.models.plans import Plan
 from saas.models.reviews import Finding, Review
 from saas.services import plans as plans_service
@@ -143,13 +143,6 @@ class ReviewSummary(BaseModel):
     open_finding_count: int = Field(description="Of those, findings not yet judged")
     created_at: UtcDateTime
     completed_at: UtcDateTime | None
-
-
-class PageMeta(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
 
 
 class ReviewPage(BaseModel):

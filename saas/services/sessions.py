@@ -11,7 +11,6 @@ once.  Only the SHA-256 of the session id is stored.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -20,14 +19,11 @@ from sqlalchemy import select, update
 
 from saas.extensions import db
 from saas.models import User, UserSession
+from saas.services.links import hash_token
 from tenants.models import utcnow
 
 # Writing ``last_seen_at`` on every request would turn each page view into a write.
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-def _hash(sid: str) -> str:
-    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def lifetime(remember: bool) -> timedelta:
@@ -50,7 +46,7 @@ def start(
     db.session.add(
         UserSession(
             user_id=user.id,
-            sid_hash=_hash(sid),
+            sid_hash=hash_token(sid),
             remember=remember,
             created_at=now,
             last_seen_at=now,
@@ -85,7 +81,7 @@ def load(login_id: str) -> User | None:
     row = db.session.execute(
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == uid, UserSession.sid_hash == _hash(sid))
+        .where(User.id == uid, UserSession.sid_hash == hash_token(sid))
     ).first()
     if row is None:
         return None
@@ -112,7 +108,7 @@ def end(user: User) -> None:
     if sid:
         db.session.execute(
             update(UserSession)
-            .where(UserSession.sid_hash == _hash(sid), UserSession.ended_at.is_(None))
+            .where(UserSession.sid_hash == hash_token(sid), UserSession.ended_at.is_(None))
             .values(ended_at=utcnow())
         )
     db.session.commit()

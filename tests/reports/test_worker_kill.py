@@ -26,27 +26,9 @@ from saas.models.reports import Report
 from saas.services import reports as service
 from tenants.context import tenant_scope
 from tests import factories
+from tests.jobs.workers import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def _status(world, report_id):
@@ -106,7 +88,7 @@ def test_killed_worker_leaves_no_report_stuck_in_rendering(
             assert time.monotonic() < deadline, "the second worker never started rendering"
             assert proc.poll() is None, "the second worker exited"
             time.sleep(0.05)
-        for pid in [proc.pid, *_descendants(proc.pid)]:
+        for pid in [proc.pid, *descendants(proc.pid)]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         proc.wait(timeout=10)
