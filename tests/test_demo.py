@@ -239,6 +239,38 @@ def test_qamar_leader_lands_on_her_brand_in_arabic_with_the_score_and_goals(demo
     assert "أن تكون قمر أول قهوة يتذكرها شباب الرياض" in landing.text and at_risk in landing.text
 
 
+def test_qamar_leader_sees_what_needs_her_decision_before_the_details(demo):
+    """Done when: the landing page shows the score, what needs her decision and the latest
+    report, ahead of the brand's details and people (on a phone these came first)."""
+    client = _login(demo, QAMAR_LEADER_EMAIL)
+    page = client.get(f"/brands/{demo.brand_ids[QAMAR]}").text
+
+    card = re.search(r'<section class="card decisions-card".*?</section>', page, re.S)
+    assert card, "no decisions card on the leader's landing page"
+    with demo.app.app_context(), force_locale("ar"):
+        from flask_babel import ngettext
+
+        behind = ngettext(
+            "%(goals)s is behind: do we add effort, or reset the target?",
+            "%(goals)s are behind: do we add effort, or reset the targets?",
+            1,
+            goals="@@",
+        )
+    text = _text(card.group(0))
+    assert all(part.strip() in text for part in behind.split("@@"))  # her question, in Arabic
+    assert "الرد على كل عميل خلال ساعة" in text  # the goal that is behind, by name
+    assert '<span class="kpi-value">' in card.group(0)
+    order = [page.index(m) for m in ('id="decisions"', 'id="reports"', 'id="details-title"')]
+    assert order == sorted(order), "score, decisions and reports come before the details"
+
+
+def test_consultant_overview_keeps_details_first_and_no_decisions_card(demo):
+    client = _login(demo, CONSULTANT_EMAIL)
+    page = client.get(f"/brands/{demo.brand_ids[QAMAR]}").text
+    assert 'id="decisions"' not in page
+    assert page.index('id="details-title"') < page.index('id="reports"')
+
+
 def test_qamar_leader_reaches_the_latest_report_from_her_landing_page(demo):
     client = _login(demo, QAMAR_LEADER_EMAIL)
 

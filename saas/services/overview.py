@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from saas.domain.decisions import Decision, decisions_needed
 from saas.extensions import db
-from saas.models import Brand, Goal, Plan, Review
+from saas.models import Brand, Finding, Goal, Plan, Review
 from saas.services import goals as goals_service
 from saas.services import plans as plans_service
 from saas.services.goals import GoalRow
@@ -24,6 +25,7 @@ class BrandOverview:
     latest_review: Review | None
     latest_review_plan: Plan | None = None
     at_risk: list[GoalRow] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
 
 def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOverview:
@@ -46,12 +48,43 @@ def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOver
     if review is not None and review_plan is None:
         review_plan = db.session.scalar(select(Plan).where(Plan.id == review.plan_id))
     return BrandOverview(
+        decisions=_decisions(rows, review, has_plan=bool(plans)),
         goal_rows=rows[:goal_limit],
         goals_total=len(rows),
         plans=plans,
         latest_review=review,
         latest_review_plan=review_plan,
         at_risk=[r for r in rows if r.progress.status in ("at_risk", "behind")],
+    )
+
+
+def _decisions(rows: list[GoalRow], review: Review | None, *, has_plan: bool) -> list[Decision]:
+    """What the brand's leaders should decide now, by the board report's rule (without its
+    standing questions): goals behind or at risk, goals no campaign serves, open errors, and a
+    plan nobody has reviewed yet (a brand without plans has nothing to review)."""
+    findings: list[Finding] = []
+    if review is not None:
+        findings = list(
+            db.session.scalars(
+                select(Finding).where(
+                    Finding.review_id == review.id,
+                    (Finding.rule == "goal_uncovered")
+                    | ((Finding.severity == "error") & (Finding.state == "open")),
+                )
+            )
+        )
+    titles = {r.goal.id: r.goal.title for r in rows}
+    uncovered = [
+        titles.get(f.goal_id or 0) or str((f.params or {}).get("goal", ""))
+        for f in findings
+        if f.rule == "goal_uncovered"
+    ]
+    errors = sum(1 for f in findings if f.severity == "error" and f.state == "open")
+    return decisions_needed(
+        [(r.goal.title, r.progress.status) for r in rows],
+        uncovered,
+        errors,
+        reviewed=review is not None or not has_plan,
     )
 
 

@@ -30,6 +30,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import extract, func, select
 
+from saas.domain.decisions import decisions_needed
 from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
@@ -37,6 +38,8 @@ from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.plans import CalendarItem, Campaign, Plan, PlanRevision
 from saas.models.reports import Report
 from saas.models.reviews import Finding, Review, ReviewComment
+from saas.presentation.decisions import for_template as decisions_for_template
+from saas.presentation.names import quoted_names
 from saas.services import storage
 from tenants.models import Agency, Brand
 
@@ -175,14 +178,7 @@ class ReportData:
 
     def names(self, names: list[str], limit: int = 4) -> str:
         """«A», «B» and 2 more: user-entered names in a sentence (escaped by the template)."""
-        from babel.lists import format_list
-
-        # First-strong isolates keep a Latin name from swallowing the Arabic around it.
-        shown = [f"«\u2068{n}\u2069»" if self.rtl else f"“\u2068{n}\u2069”" for n in names[:limit]]
-        if len(names) > limit:
-            with force_locale(self.locale):
-                shown.append(_("%(count)s more", count=self.number(len(names) - limit)))
-        return format_list(shown, locale=self.locale)
+        return quoted_names(names, self.locale, limit)
 
     @cached_property
     def agency(self) -> Agency:
@@ -416,29 +412,24 @@ def build_summary(d: ReportData) -> dict[str, Any]:
         )
 
     goal_labels, _p, _r = _labels()
-    decisions: list[dict[str, Any]] = []
-    for kind in ("behind", "at_risk"):
-        names = [r.goal.title for r in d.goal_rows if r.progress.status == kind]
-        if names:
-            decisions.append({"kind": kind, "name": d.names(names), "n": len(names)})
     goal_titles = {g.id: g.title for g in d.goals}
     uncovered = [
         goal_titles.get(f.goal_id or 0) or str((f.params or {}).get("goal", ""))
         for f in d.findings
         if f.rule == "goal_uncovered"
     ]
-    if uncovered:
-        decisions.append({"kind": "uncovered", "name": d.names(uncovered), "n": len(uncovered)})
     errors = sum(1 for f in d.findings if f.severity == "error" and f.state == "open")
-    if errors:
-        decisions.append({"kind": "errors", "count": d.number(errors), "n": errors})
-    if review is None:
-        decisions.append({"kind": "no_review"})
-    for filler in ("continue", "budget", "next_review"):
-        decisions.append({"kind": filler})
-    # The most pressing first: goals behind, uncovered goals, open errors, goals at risk.
-    order = {"behind": 0, "uncovered": 1, "errors": 2, "at_risk": 3, "no_review": 4}
-    decisions.sort(key=lambda x: order.get(x["kind"], 9))
+    decisions = decisions_for_template(
+        decisions_needed(
+            [(r.goal.title, r.progress.status) for r in d.goal_rows],
+            uncovered,
+            errors,
+            reviewed=review is not None,
+            standing=True,
+            limit=3,
+        ),
+        d.locale,
+    )
     glance = [
         {
             "title": r.goal.title,
@@ -459,7 +450,7 @@ def build_summary(d: ReportData) -> dict[str, Any]:
         "campaigns": len(d.campaigns),
         "plan_title": d.names([d.plan.title]) if d.plan else None,
         "open_errors": errors,
-        "decisions": decisions[:3],
+        "decisions": decisions,
         "glance": glance,
     }
 

@@ -171,3 +171,16 @@ def test_share_link_has_a_copy_button_and_stays_selectable_text(alpha, login_as)
     button = re.search(r'<button[^>]*data-copy-target="share-link"[^>]*>', page).group(0)
     assert " hidden" in button
     assert '<script src="/static/copy.js" defer></script>' in page
+
+
+def test_client_with_several_brands_reaches_each_brands_reports_from_home(alpha, login_as):
+    member = factories.member(
+        alpha.agency,
+        "client_leader",
+        factories.user("two-brands@alpha.test", "Two Brands Leader"),
+        brands=[alpha.brand, alpha.other_brand],
+    )
+    db.session.commit()
+    home = _page(login_as(member), "/")
+    for brand in (alpha.brand, alpha.other_brand):
+        assert f'href="/brands/{brand.id}/reports"' in home

@@ -18,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -26,12 +27,20 @@ from saas.i18n import gettext as _
 from saas.i18n import use_brand
 from saas.models import Brand
 from saas.models.reports import Report
+from saas.presentation.decisions import for_template as decisions_for_template
 from saas.services import brands as brands_service
 from saas.services import reports as reports_service
 from saas.services import storage
 from saas.services.errors import ServiceError
+from saas.services.overview import brand_overview
 from saas.web.brands.forms import BrandEditForm, BrandForm, ConfirmForm, ConsultantsForm
 from saas.web.common import get_or_404, page_args, paginate, require
+from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
+from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
+from saas.web.reports.views import LOCALE_LABELS as REPORT_LOCALE_LABELS
+from saas.web.reports.views import STATUS_BADGES as REPORT_STATUS_BADGES
+from saas.web.reports.views import STATUS_LABELS as REPORT_STATUS_LABELS
+from saas.web.reviews.labels import VERDICT_BADGES, VERDICT_LABELS
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
@@ -101,20 +110,13 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
     if brand is None:
         abort(404)
     use_brand(brand)
-    from saas.services import reports as reports_service
-    from saas.services.overview import brand_overview
-    from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
-    from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
-    from saas.web.reports.views import LOCALE_LABELS as REPORT_LOCALE_LABELS
-    from saas.web.reports.views import STATUS_BADGES as REPORT_STATUS_BADGES
-    from saas.web.reports.views import STATUS_LABELS as REPORT_STATUS_LABELS
-    from saas.web.reviews.labels import VERDICT_BADGES, VERDICT_LABELS
-
     staff = reports_service.can_request(g.membership.role)
+    overview = brand_overview(brand, g.membership.role)
     return render_template(
         "brands/show.html",
         brand=brand,
-        overview=brand_overview(brand, g.membership.role),
+        overview=overview,
+        decisions=decisions_for_template(overview.decisions, str(get_locale())),
         PROGRESS_LABELS=PROGRESS_LABELS,
         PROGRESS_BADGES=PROGRESS_BADGES,
         PLAN_STATUS_LABELS=STATUS_LABELS,

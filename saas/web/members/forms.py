@@ -43,6 +43,8 @@ class MemberForm(TandemForm):
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     brand_ids = MultiCheckboxField(_l("Brands"), coerce=coerce_id, choices=[])
     all_brands = BooleanField(_l("All brands, now and later (consultants only)"))
+    # Set only by the confirmation step that making someone an owner goes through first.
+    confirm_owner = HiddenField()
 
 
 class NewAccountForm(TandemForm):

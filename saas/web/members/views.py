@@ -218,6 +218,16 @@ def edit(membership_id: int):  # type: ignore[no-untyped-def]
     form.role.choices = _role_choices(list(Role))
     form.brand_ids.choices = _brand_choices()
     status = 200
+    promoting = form.role.data == Role.OWNER.value and member.role != Role.OWNER.value
+    if (
+        request.method == "POST"
+        and promoting
+        and form.confirm_owner.data != CONFIRM_OWNER
+        and form.validate()
+    ):
+        # As with invitations: nobody becomes an owner by a slip of the role menu.
+        form.confirm_owner.data = ""
+        return render_template("members/edit.html", member=member, form=form, confirm_owner=True)
     if form.validate_on_submit():
         try:
             member_service.change_role(
