@@ -26,6 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Imported here, the one deliberate function-level import: the wiring pulls in every
+    # blueprint, and ``import saas.domain`` (the engine's tests, the worker's children)
+    # must not pay for that just because ``saas`` is its parent package.
     from saas import app_setup
     from saas.web.edge import init_edge
 

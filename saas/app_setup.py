@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
-from flask_login import current_user, logout_user
+from typing import Any
 
-from saas import i18n
+from flask import Flask, Response, g, request, session
+from flask_login import current_user, logout_user
+from sqlalchemy import event, select
+
+import saas.models  # noqa: F401  (register every model with the metadata)
+from saas import i18n, transactions
+from saas.api import api_bp
+from saas.cli import register as register_commands
+from saas.config import ROOT
 from saas.extensions import babel, csrf, db, limiter, login_manager, migrate
+from saas.i18n import lazy_gettext
+from saas.models import Brand, User
+from saas.services.audit import Origin, set_origin
+from saas.web import context as web_context
+from saas.web.auth.views import bp as auth_bp
+from saas.web.brands.views import bp as brands_bp
+from saas.web.calendar.views import bp as calendar_bp
+from saas.web.common import allowed
+from saas.web.dashboard.views import bp as dashboard_bp
+from saas.web.errors import register_error_handlers
+from saas.web.goals.views import bp as goals_bp
+from saas.web.health import bp as health_bp
+from saas.web.members.views import bp as members_bp
+from saas.web.members.views import invitations_bp
+from saas.web.methodology.views import bp as methodology_bp
+from saas.web.plans.views import bp as plans_bp
+from saas.web.reports.schedules import schedules_bp
+from saas.web.reports.views import bp as reports_bp
+from saas.web.reviews.views import bp as reviews_bp
+from saas.web.settings.views import bp as settings_bp
+from worker.queue import init_queue
 
 
 def init_extensions(app: Flask) -> None:
-    import saas.models  # noqa: F401  (register every model with the metadata)
-    from saas.config import ROOT
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -25,17 +50,13 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
 
-    from worker.queue import init_queue
-
     init_queue(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from sqlalchemy import event
-
         with app.app_context():
 
             @event.listens_for(db.engine, "connect")
-            def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
                 cur = dbapi_connection.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
@@ -43,54 +64,51 @@ def init_extensions(app: Flask) -> None:
                 cur.close()
 
 
+# In the order their rules should match (none overlap today); health last.
+BLUEPRINTS = (
+    auth_bp,
+    dashboard_bp,
+    brands_bp,
+    members_bp,
+    invitations_bp,
+    settings_bp,
+    api_bp,
+    goals_bp,
+    plans_bp,
+    calendar_bp,
+    reviews_bp,
+    methodology_bp,
+    reports_bp,
+    schedules_bp,
+    health_bp,
+)
+
+
 def register_blueprints(app: Flask) -> None:
-    from saas.api import api_bp
-    from saas.web.auth.views import bp as auth_bp
-    from saas.web.brands.views import bp as brands_bp
-    from saas.web.dashboard.views import bp as dashboard_bp
-    from saas.web.members.views import bp as members_bp
-    from saas.web.members.views import invitations_bp
-    from saas.web.settings.views import bp as settings_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(brands_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(invitations_bp)
-    app.register_blueprint(settings_bp)
-    app.register_blueprint(api_bp)
-    from saas.web.calendar.views import bp as calendar_bp
-    from saas.web.goals.views import bp as goals_bp
-    from saas.web.methodology.views import bp as methodology_bp
-    from saas.web.plans.views import bp as plans_bp
-    from saas.web.reports.schedules import schedules_bp
-    from saas.web.reports.views import bp as reports_bp
-    from saas.web.reviews.views import bp as reviews_bp
-
-    for blueprint in (
-        goals_bp,
-        plans_bp,
-        calendar_bp,
-        reviews_bp,
-        methodology_bp,
-        reports_bp,
-        schedules_bp,
-    ):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    from saas.web.health import bp as health_bp
-
-    app.register_blueprint(health_bp)
     csrf.exempt(api_bp)  # token-authenticated only; no cookie is ever accepted there
 
 
 def register_hooks(app: Flask) -> None:
-    from saas.services.audit import Origin, set_origin
-    from saas.web import context as web_context
-    from saas.web.errors import register_error_handlers
-
     @login_manager.user_loader
-    def _load_user(user_id: str):  # type: ignore[no-untyped-def]
+    def _load_user(user_id: str) -> User | None:
         return web_context.load_user(user_id)
+
+    # One transaction per request (saas.transactions), opened before anything else runs.
+    @app.before_request
+    def _open_unit_of_work() -> None:
+        g.unit_of_work = transactions.begin()
+
+    # Registered before the other after_request hooks, so it runs after them (Flask runs
+    # them in reverse): the last thing before the response leaves, and before teardown
+    # clears the tenant scope.  A 4xx or 5xx answer keeps nothing (a form error must not
+    # persist half-done writes); a redirect after a POST does.
+    @app.after_request
+    def _close_unit_of_work(response: Response) -> Response:
+        ok = response.status_code < 400
+        transactions.finish(g.pop("unit_of_work", None), ok=ok, detach=True)
+        return response
 
     @app.before_request
     def _enter_tenant_scope() -> None:
@@ -112,12 +130,14 @@ def register_hooks(app: Flask) -> None:
 
     @app.teardown_request
     def _leave_tenant_scope(_exc: BaseException | None) -> None:
+        # Still open only when an exception escaped the view and the error handlers.
+        transactions.finish(g.pop("unit_of_work", None), ok=False, detach=True)
         db.session.remove()
         web_context.leave()
         set_origin(Origin())  # threads are reused: no actor may outlive its request
 
     @app.after_request
-    def _security_headers(response):  # type: ignore[no-untyped-def]
+    def _security_headers(response: Response) -> Response:
         h = response.headers
         h.setdefault(
             "Content-Security-Policy",
@@ -137,18 +157,10 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from saas.cli import register
-
-    register(app)
+    register_commands(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from sqlalchemy import select
-
-    from saas.i18n import lazy_gettext
-    from saas.models import Brand
-    from saas.web.common import allowed
-
     role_names = {
         "owner": lazy_gettext("Owner"),
         "consultant": lazy_gettext("Consultant"),

@@ -1,7 +1,8 @@
 """Flask CLI commands: ``flask --app saas demo`` and maintenance tasks.
 
 Commands run outside any request, so each one enters a tenant scope (or the system scope)
-explicitly, exactly as jobs do.
+explicitly, exactly as jobs do, and each command that writes is one unit of work
+(``saas.transactions``): it commits when the command ends, and rolls back if it fails.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from flask.cli import AppGroup
 # The demo's logins live in saas.demo (re-exported: tests and docs name them from here).
 from saas.demo import DEMO_PASSWORD as DEMO_PASSWORD
 from saas.demo import DEMO_USERS as DEMO_USERS
+from saas.demo.loader import load_demo
+from saas.demo.summary import describe
+from saas.services import recovery
+from saas.services.reminders import send_due_reminders
+from saas.transactions import unit_of_work
 
 
 def _redact_url(url: str | None) -> str | None:
@@ -90,11 +96,11 @@ def requeue_stale_command(minutes: int) -> None:
     Safe to run from cron, and beside the workers' own sweeper: a sent email, a ready
     report, or work whose job is still on its way is left alone.
     """
-    from saas.services import recovery
 
     failed: dict[str, BaseException] = {}
     try:
-        counts = recovery.requeue_all(older_than_minutes=minutes)
+        with unit_of_work():
+            counts = recovery.requeue_all(older_than_minutes=minutes)
     except recovery.RecoveryFailed as error:
         counts, failed = error.counts, error.failed
     jobs = current_app.extensions["tandem_jobs"]
@@ -114,9 +120,9 @@ def requeue_stale_command(minutes: int) -> None:
 @jobs_cli.command("send-reminders")
 def send_reminders_command() -> None:
     """Email consultants (then owners) about plans waiting too long for review."""
-    from saas.services.reminders import send_due_reminders
 
-    count = send_due_reminders()
+    with unit_of_work():
+        count = send_due_reminders()
     jobs = current_app.extensions["tandem_jobs"]
     if hasattr(jobs, "join"):
         jobs.join()
@@ -141,10 +147,9 @@ def register(app: Flask) -> None:
                 "Refusing to load demo logins with a public password into production "
                 "(pass --allow-production to insist)."
             )
-        from saas.demo.loader import load_demo
-        from saas.demo.summary import describe
 
-        result = load_demo()
+        with unit_of_work():
+            result = load_demo()
         for line in describe(result, current_app.config["BASE_URL"], verbose=verbose):
             click.echo(line)
 

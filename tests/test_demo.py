@@ -213,7 +213,7 @@ def test_consultant_dashboard_shows_qamar_revision_2_waiting_for_review(demo):
 
 
 def test_qamar_leader_lands_on_her_brand_in_arabic_with_the_score_and_goals(demo):
-    from saas.web.goals.labels import PROGRESS_LABELS
+    from saas.presentation.labels.goals import PROGRESS_LABELS
 
     client = _login(demo, QAMAR_LEADER_EMAIL)
 

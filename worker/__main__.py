@@ -11,6 +11,11 @@ from __future__ import annotations
 import argparse
 import logging
 
+from worker.periodic import Periodic, tasks_for
+from worker.rqworker import TandemWorker
+from worker.runtime import get_app
+from worker.settings import timing
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Tandem's background worker (RQ).")
@@ -29,11 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from rq import Queue
-
-    from worker.periodic import Periodic, tasks_for
-    from worker.rqworker import TandemWorker
-    from worker.runtime import get_app
-    from worker.settings import timing
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = get_app()

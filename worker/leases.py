@@ -31,6 +31,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from worker.queue import RedisJobs, redis_namespace
+from worker.settings import timing
+
 log = logging.getLogger(__name__)
 
 # Refresh: extend our own lease; re-create it if Redis lost it; 0 when another holder has it.
@@ -57,7 +60,6 @@ return 0
 
 def _redis(app: Flask) -> tuple[Any, str] | None:
     """(connection, queue name) in Redis mode, else None."""
-    from worker.queue import RedisJobs
 
     jobs = app.extensions.get("tandem_jobs")
     if not isinstance(jobs, RedisJobs):
@@ -66,7 +68,6 @@ def _redis(app: Flask) -> tuple[Any, str] | None:
 
 
 def lease_key(queue_name: str, name: str) -> str:
-    from worker.queue import redis_namespace
 
     return f"{redis_namespace(queue_name)}:lease:{name}"
 
@@ -103,7 +104,6 @@ class _Refresher(threading.Thread):
 def hold(name: str, *, max_seconds: float, app: Flask | None = None) -> Iterator[bool]:
     """Hold the lease ``name`` for the block: yields True when it is ours, False when
     another live process holds it (the caller should then leave the work alone)."""
-    from worker.settings import timing
 
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     backend = _redis(app)

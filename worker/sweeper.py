@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from saas.services import recovery
 from worker.runtime import job_context
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,6 @@ def sweep(stale_after_minutes: float = STALE_AFTER_MINUTES) -> dict[str, int]:
     Each kind enters the scope it needs (the system scope to find rows across agencies);
     each re-enqueued job re-enters its own agency's scope.
     """
-    from saas.services import recovery
 
     with job_context():
         counts = recovery.requeue_all(older_than_minutes=stale_after_minutes)

@@ -3,6 +3,7 @@
 # Importing the endpoint modules registers their routes and OpenAPI operations.
 from saas.api import (  # noqa: E402,F401
     accounts,
+    audiences,
     brands,
     goals,
     invitations,

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from saas.api.base import PAGE_QUERY, PLAIN, ApiError, Id, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, PLAIN, ApiError, Id, Page, UtcDateTime, endpoint, paginated
 from saas.extensions import db, limiter
 from saas.models import ApiToken, Brand, Membership
 from saas.services import tokens as token_service
 from saas.services.accounts import authenticate, signup
 from saas.services.audit import set_actor
 from saas.services.passwords import MIN_LENGTH as PASSWORD_MIN
-from saas.web.common import paginate
 from tenants.context import system_scope, tenant_scope
 
 TAGS = ["Accounts"]
@@ -93,17 +91,16 @@ class TokenOut(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
 
 
-class TokenPage(BaseModel):
-    data: list[TokenOut]
-    meta: dict[str, int | None]
+class TokenPage(Page[TokenOut]):
+    pass
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
+def token_json(token: ApiToken) -> TokenOut:
+    return TokenOut.model_validate(token, from_attributes=True)
 
 
 # --- Rate limits ------------------------------------------------------------------------------
@@ -144,7 +141,7 @@ def _signup_per_ip() -> str:
     errors=(409, 429),
 )
 @limiter.limit(_signup_per_ip, key_func=get_remote_address)
-def api_signup(data: SignupBody):  # type: ignore[no-untyped-def]
+def api_signup(data: SignupBody) -> SignupOut:
     result = signup(
         agency_name=data.agency_name,
         name=data.name,
@@ -158,7 +155,7 @@ def api_signup(data: SignupBody):  # type: ignore[no-untyped-def]
         agency=AgencyOut(id=result.agency.id, name=result.agency.name, slug=result.agency.slug),
         user=NewUserOut(id=result.user.id, email=result.user.email),
         token=raw,
-    ).model_dump(mode="json")
+    )
 
 
 @endpoint(
@@ -174,7 +171,7 @@ def api_signup(data: SignupBody):  # type: ignore[no-untyped-def]
 )
 @limiter.limit(_per_ip, key_func=get_remote_address)
 @limiter.limit(_per_account, key_func=_email_key)
-def api_create_token(data: TokenRequest):  # type: ignore[no-untyped-def]
+def api_create_token(data: TokenRequest) -> TokenCreatedOut:
     user = authenticate(data.email, data.password)
     if user is None:
         raise ApiError(401, "invalid_credentials", "The email or password is not correct.")
@@ -195,13 +192,11 @@ def api_create_token(data: TokenRequest):  # type: ignore[no-untyped-def]
     set_actor(user.id, user.email)
     with tenant_scope(membership.agency_id):
         token, raw = token_service.create_token(membership, data.name or "API token")
-    return TokenCreatedOut(id=token.id, name=token.name, prefix=token.prefix, token=raw).model_dump(
-        mode="json"
-    )
+    return TokenCreatedOut(id=token.id, name=token.name, prefix=token.prefix, token=raw)
 
 
 @endpoint("/me", "GET", summary="Who the token belongs to", tags=TAGS, response=MeOut)
-def api_me():  # type: ignore[no-untyped-def]
+def api_me() -> MeOut:
     membership: Membership = g.membership
     # None means every brand of the agency: the scoped query answers exactly those.
     ids = membership.brand_ids
@@ -213,7 +208,7 @@ def api_me():  # type: ignore[no-untyped-def]
         agency=AgencyOut(id=g.agency.id, name=g.agency.name, slug=g.agency.slug),
         role=membership.role,
         brand_ids=sorted(ids),
-    ).model_dump(mode="json")
+    )
 
 
 @endpoint(
@@ -225,20 +220,8 @@ def api_me():  # type: ignore[no-untyped-def]
     permission="token.manage_own",
     query=PAGE_QUERY,
 )
-def api_list_tokens():  # type: ignore[no-untyped-def]
-    page, per_page = page_params()
-    result = paginate(token_service.tokens_of_user_stmt(g.user.id), page, per_page)
-    items = [
-        TokenOut(
-            id=t.id,
-            name=t.name,
-            prefix=t.prefix,
-            created_at=_utc(t.created_at),
-            last_used_at=_utc(t.last_used_at),
-        ).model_dump(mode="json")
-        for t in result.items
-    ]
-    return page_payload(items, page, per_page, result.total)
+def api_list_tokens() -> dict[str, Any]:
+    return paginated(token_service.tokens_of_user_stmt(g.user.id), token_json)
 
 
 @endpoint(
@@ -248,9 +231,8 @@ def api_list_tokens():  # type: ignore[no-untyped-def]
     tags=TAGS,
     status=204,
     permission="token.manage_own",
-    errors=(404,),
 )
-def api_revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def api_revoke_token(token_id: int) -> None:
     token: ApiToken = token_service.get_own_token(g.user.id, token_id)
     token_service.revoke_token(token)
     return None

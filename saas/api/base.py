@@ -1,60 +1,84 @@
 """The API's plumbing: token authentication, JSON parsing with pydantic, errors, pagination.
 
 Every endpoint is declared with ``@endpoint`` which registers the route *and* its OpenAPI
-operation, so the document cannot drift from the url_map (a test checks both ways).
+operation, so the document cannot drift from the url_map (a test checks both ways).  The
+standard error responses follow from what the declaration says (a token, a permission, a
+body, a path argument); a view lists only the codes its own logic adds.  A view returns its
+response model (or a dict of it) and ``@endpoint`` serialises it through that model, so
+the body always matches what the document publishes.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
-from sqlalchemy import select
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select, select
 from werkzeug.exceptions import HTTPException
 
+from saas.api.schemas import (
+    PAGE_QUERY,
+    PLAIN,
+    Id,
+    Page,
+    PageMeta,
+    ServiceCheckedId,
+    UtcDateTime,
+    iso_utc,
+    not_nullable,
+)
 from saas.extensions import db
+from saas.http import (
+    ApiError,
+    control_char_paths,
+    http_error_json,
+    json_error,
+    page_params,
+    paginate,
+)
 from saas.models import ApiToken, Membership
 from saas.permissions import can
 from saas.services.audit import set_actor
 from saas.services.errors import ServiceError
-from saas.web.common import MAX_ID, MAX_PAGE
-from saas.web.edge import control_char_paths, is_ascii_digits
-from saas.web.errors import allow_headers, http_error_message, json_error
+from saas.services.hashing import hash_token
+from saas.transactions import commit_now
 from tenants.context import Scope, reset_scope, set_scope, system_scope
 from tenants.models import utcnow
 
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-# Every id in a body: PostgreSQL's INTEGER range, so an id beyond it is a 422 naming the
-# field rather than "integer out of range" (a 500).  The schema documents the bounds.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# An id the service checks itself, with its own message on its own key (the plans service's
-# "Unknown goal 7." on ``campaigns.0.goal_ids``): the same bounds, documented, not enforced.
-ServiceCheckedId = Annotated[
-    int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}, mode="validation")
+# Re-exported: endpoint modules (and tests) import the API's vocabulary from here.
+__all__ = [
+    "OPERATIONS",
+    "PAGE_QUERY",
+    "PLAIN",
+    "ApiError",
+    "Id",
+    "Operation",
+    "Page",
+    "PageMeta",
+    "ServiceCheckedId",
+    "UtcDateTime",
+    "api_bp",
+    "authenticate",
+    "document",
+    "endpoint",
+    "found",
+    "hash_token",
+    "iso_utc",
+    "not_nullable",
+    "openapi_path",
+    "page_params",
+    "paginated",
+    "parse_body",
 ]
 
-
-def not_nullable(schema: dict[str, Any]) -> None:
-    """``json_schema_extra`` for an update field that may be left out but not sent as null:
-    its ``None`` default means "not sent", so the schema must not offer it as a value."""
-    schema.pop("default", None)
-
-
-# A string without control characters (PostgreSQL refuses NUL in text; the edge refuses the
-# rest): the pattern documents in the schema what ``parse_body`` and the edge enforce.
-PLAIN = r"^[^\x00-\x1f\x7f]*$"
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,30 +92,73 @@ class Operation:
     status: int
     auth: bool
     query: list[dict[str, Any]] = field(default_factory=list)
-    errors: tuple[int, ...] = ()
+    errors: tuple[int, ...] = ()  # every error status the document lists, standard ones included
     also: tuple[int, ...] = ()  # other success statuses, with the same body
 
 
 OPERATIONS: list[Operation] = []
 
 
-class PageMeta(BaseModel):
-    """The ``meta`` of every paginated list (``page_payload``), documented once."""
-
-    page: int
-    per_page: int
-    total: int
-    next_page: int | None
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _openapi_path(rule: str) -> str:
-    import re
-
+def openapi_path(rule: str) -> str:
+    """A url_map rule in OpenAPI's spelling: ``/brands/<int:brand_id>`` → ``/brands/{brand_id}``."""
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+_openapi_path = openapi_path  # the name tests/tenancy/_matrix.py imports
+
+
+def standard_errors(
+    rule: str, *, auth: bool, permission: str | None, body: bool, query: bool
+) -> set[int]:
+    """The error statuses any operation of this shape can answer, whatever its view does."""
+    errors = {400}  # the edge refuses malformed input before any view (saas.web.edge)
+    if auth:
+        errors.add(401)
+    if permission:
+        errors.add(403)
+    if body:
+        errors |= {400, 415, 422}
+    if query:
+        errors.add(400)
+    if "<" in rule:
+        errors.add(404)  # a path argument that names nothing (or another agency's row)
+    return errors
+
+
+def document(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tags: list[str],
+    body: type[BaseModel] | None = None,
+    response: dict[str, Any] | type[BaseModel] | None = None,
+    status: int = 200,
+    auth: bool = True,
+    permission: str | None = None,
+    query: list[dict[str, Any]] | None = None,
+    errors: Iterable[int] = (),
+    also: tuple[int, ...] = (),
+) -> Operation:
+    """Add an operation to the OpenAPI document (``@endpoint`` does; a hand-made route too)."""
+    derived = standard_errors(
+        rule, auth=auth, permission=permission, body=body is not None, query=bool(query)
+    )
+    op = Operation(
+        path=openapi_path(rule),
+        method=method.lower(),
+        summary=summary,
+        tags=tags,
+        body=body,
+        response=response,
+        status=status,
+        auth=auth,
+        query=query or [],
+        errors=tuple(sorted(derived | set(errors))),
+        also=also,
+    )
+    OPERATIONS.append(op)
+    return op
 
 
 def endpoint(
@@ -108,13 +175,15 @@ def endpoint(
     query: list[dict[str, Any]] | None = None,
     errors: tuple[int, ...] = (),
     also: tuple[int, ...] = (),
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+) -> Callable[[Callable[..., Any]], Callable[..., ResponseReturnValue]]:
     """Declare an API endpoint.  With ``body`` the parsed model is passed as ``data``;
-    ``also`` lists success statuses other than ``status`` that the view may answer."""
+    ``also`` lists success statuses other than ``status`` that the view may answer;
+    ``errors`` lists only the statuses beyond ``standard_errors``."""
+    model = response if isinstance(response, type) and issubclass(response, BaseModel) else None
 
-    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def decorator(fn: Callable[..., Any]) -> Callable[..., ResponseReturnValue]:
         @wraps(fn)
-        def view(**kwargs: Any) -> Any:
+        def view(**kwargs: Any) -> ResponseReturnValue:
             if auth:
                 authenticate()
                 if permission and not can(g.membership.role, permission):
@@ -122,34 +191,69 @@ def endpoint(
             if body is not None:
                 kwargs["data"] = parse_body(body)
             result = fn(**kwargs)
-            if isinstance(result, tuple):
-                payload, code = result
-            else:
-                payload, code = result, status
+            payload, code = result if isinstance(result, tuple) else (result, status)
             if code == 204:
                 return "", 204
+            if model is not None:
+                payload = _serialise(model, payload)
             return jsonify(payload), code
 
         view.__name__ = f"{fn.__name__}_{method.lower()}"
         api_bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
-        OPERATIONS.append(
-            Operation(
-                path=_openapi_path(rule),
-                method=method.lower(),
-                summary=summary,
-                tags=tags,
-                body=body,
-                response=response,
-                status=status,
-                auth=auth,
-                query=query or [],
-                errors=errors,
-                also=also,
-            )
+        document(
+            rule,
+            method,
+            summary=summary,
+            tags=tags,
+            body=body,
+            response=response,
+            status=status,
+            auth=auth,
+            permission=permission,
+            query=query,
+            errors=errors,
+            also=also,
         )
         return view
 
     return decorator
+
+
+def _serialise(model: type[BaseModel], payload: Any) -> Any:
+    """The body through its documented model.  Fields a serialiser leaves unset are left
+    out (a client user never sees a finding's dismissal reason, not even as null)."""
+    if not isinstance(payload, model):
+        payload = model.model_validate(payload)
+    return payload.model_dump(mode="json", exclude_unset=True)
+
+
+def paginated(
+    stmt: Select[Any],
+    serialise: Callable[[Any], BaseModel] | None = None,
+    *,
+    serialise_all: Callable[[list[Any]], list[BaseModel]] | None = None,
+) -> dict[str, Any]:
+    """The body of a list endpoint: the page the query string asks for (strictly: a bad
+    ``page`` or ``per_page`` is a 400), each row through ``serialise`` (or the whole page
+    through ``serialise_all``, for serialisers that load something for all rows at once)."""
+    page, per_page = page_params()
+    result = paginate(stmt, page, per_page)
+    if serialise_all is not None:
+        data = serialise_all(result.items)
+    elif serialise is not None:
+        data = [serialise(item) for item in result.items]
+    else:
+        raise TypeError("paginated() needs serialise or serialise_all")
+    meta = PageMeta(page=page, per_page=per_page, total=result.total, next_page=result.next_page)
+    return {"data": data, "meta": meta}
+
+
+def found(value: T | None, what: str) -> T:
+    """``value``, or the API's 404 naming what is missing (another agency's row is missing
+    too: the tenant scope never loads it)."""
+    if value is None:
+        raise ApiError(404, "not_found", f"No {what} with this id.")
+    return value
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
@@ -218,7 +322,7 @@ def authenticate() -> None:
             .where(ApiToken.__table__.c.id == token.id)
             .values(last_used_at=utcnow())
         )
-        db.session.commit()
+        commit_now("a token's last use is recorded even when the request fails")
 
 
 def enter_scope(agency_id: int, user_id: int) -> Membership:
@@ -236,70 +340,16 @@ def enter_scope(agency_id: int, user_id: int) -> Membership:
     return membership
 
 
-def page_params() -> tuple[int, int]:
-    def _int(name: str, default: int, lo: int, hi: int) -> int:
-        raw = request.args.get(name)
-        if raw is None:
-            return default
-        try:
-            if not is_ascii_digits(raw.strip().removeprefix("-")):
-                raise ValueError(raw)  # int() also takes "1_000" and other scripts' digits
-            value = int(raw)
-        except ValueError:
-            raise ApiError(
-                400, "bad_request", f"{name} must be an integer.", {name: "Must be an integer."}
-            ) from None
-        if not lo <= value <= hi:
-            raise ApiError(
-                400,
-                "bad_request",
-                f"{name} must be between {lo} and {hi}.",
-                {name: f"Between {lo} and {hi}."},
-            )
-        return value
-
-    return _int("page", 1, 1, MAX_PAGE), _int("per_page", 20, 1, 100)
-
-
-def page_payload(items: list[Any], page: int, per_page: int, total: int) -> dict[str, Any]:
-    return {
-        "data": items,
-        "meta": {
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-            "next_page": page + 1 if page * per_page < total else None,
-        },
-    }
-
-
-PAGE_QUERY = [
-    {
-        "name": "page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
-    },
-    {
-        "name": "per_page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
-]
-
-
 @api_bp.errorhandler(ApiError)
-def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
+def _api_error(err: ApiError) -> ResponseReturnValue:
     return json_error(err.status, err.message, err.fields, err.code)
 
 
 @api_bp.errorhandler(ServiceError)
-def _service_error(err: ServiceError):  # type: ignore[no-untyped-def]
+def _service_error(err: ServiceError) -> ResponseReturnValue:
     return json_error(err.status, err.message, err.fields, err.code)
 
 
 @api_bp.errorhandler(HTTPException)
-def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
-    body, status = json_error(
-        err.code or 500, http_error_message(err), code=getattr(err, "api_code", None)
-    )
-    return body, status, allow_headers(err)
+def _http_error(err: HTTPException) -> ResponseReturnValue:
+    return http_error_json(err)

@@ -7,7 +7,6 @@ user's scope) answers 404.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask import current_app, g, request, url_for
@@ -17,15 +16,15 @@ from saas.api.base import (
     PAGE_QUERY,
     PLAIN,
     ApiError,
-    PageMeta,
+    Page,
+    UtcDateTime,
     endpoint,
+    found,
     not_nullable,
-    page_params,
-    page_payload,
+    paginated,
 )
 from saas.models import Brand
 from saas.services import brands as brands_service
-from saas.web.common import paginate
 
 TAGS = ["brands"]
 
@@ -71,14 +70,13 @@ class BrandOut(BaseModel):
     language: Literal["en", "ar"]
     logo_url: str | None
     archived: bool
-    archived_at: datetime | None
-    created_at: datetime
+    archived_at: UtcDateTime | None
+    created_at: UtcDateTime
     consultant_ids: list[int]
 
 
-class BrandPage(BaseModel):
-    data: list[BrandOut]
-    meta: PageMeta
+class BrandPage(Page[BrandOut]):
+    pass
 
 
 LIST_QUERY = [
@@ -99,36 +97,29 @@ LIST_QUERY = [
 ]
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
-
-
-def brand_json(brand: Brand) -> dict[str, Any]:
+def brand_json(brand: Brand) -> BrandOut:
     version = brands_service.logo_version(brand)
     logo_url = None
     if version:
         path = url_for("brands.logo", brand_id=brand.id, v=version, _external=False)
         logo_url = current_app.config["BASE_URL"] + path
-    return {
-        "id": brand.id,
-        "name": brand.name,
-        "industry": brand.industry,
-        "website": brand.website,
-        "timezone": brand.timezone,
-        "language": brand.language,
-        "logo_url": logo_url,
-        "archived": brand.is_archived,
-        "archived_at": _iso(brand.archived_at),
-        "created_at": _iso(brand.created_at),
-        "consultant_ids": brands_service.consultant_ids(brand),
-    }
+    return BrandOut(
+        id=brand.id,
+        name=brand.name,
+        industry=brand.industry,
+        website=brand.website,
+        timezone=brand.timezone,
+        language=brand.language,
+        logo_url=logo_url,
+        archived=brand.is_archived,
+        archived_at=brand.archived_at,
+        created_at=brand.created_at,
+        consultant_ids=brands_service.consultant_ids(brand),
+    )
 
 
 def _load(brand_id: int) -> Brand:
-    brand = brands_service.load(brand_id)
-    if brand is None:
-        raise ApiError(404, "not_found", "No brand with this id.")
-    return brand
+    return found(brands_service.load(brand_id), "brand")
 
 
 def _archived_arg() -> bool:
@@ -153,10 +144,8 @@ def _archived_arg() -> bool:
     permission="brand.view",
     response=BrandPage,
     query=LIST_QUERY,
-    errors=(400, 401),
 )
 def list_brands() -> dict[str, Any]:
-    page, per_page = page_params()
     q = request.args.get("q")
     if q is not None and len(q) > brands_service.NAME_MAX:
         raise ApiError(
@@ -165,9 +154,7 @@ def list_brands() -> dict[str, Any]:
             f"q must be at most {brands_service.NAME_MAX} characters.",
             {"q": f"At most {brands_service.NAME_MAX} characters."},
         )
-    stmt = brands_service.search(q, archived=_archived_arg())
-    result = paginate(stmt, page, per_page)
-    return page_payload([brand_json(b) for b in result.items], page, per_page, result.total)
+    return paginated(brands_service.search(q, archived=_archived_arg()), brand_json)
 
 
 @endpoint(
@@ -179,9 +166,8 @@ def list_brands() -> dict[str, Any]:
     body=BrandCreate,
     response=BrandOut,
     status=201,
-    errors=(400, 401, 403, 415, 422),
 )
-def create_brand(data: BrandCreate) -> dict[str, Any]:
+def create_brand(data: BrandCreate) -> BrandOut:
     brand = brands_service.create(g.membership, data.model_dump())
     return brand_json(brand)
 
@@ -193,9 +179,8 @@ def create_brand(data: BrandCreate) -> dict[str, Any]:
     tags=TAGS,
     permission="brand.view",
     response=BrandOut,
-    errors=(401, 404),
 )
-def get_brand(brand_id: int) -> dict[str, Any]:
+def get_brand(brand_id: int) -> BrandOut:
     return brand_json(_load(brand_id))
 
 
@@ -207,9 +192,8 @@ def get_brand(brand_id: int) -> dict[str, Any]:
     permission="brand.edit",
     body=BrandUpdate,
     response=BrandOut,
-    errors=(400, 401, 403, 404, 415, 422),
 )
-def update_brand(brand_id: int, data: BrandUpdate) -> dict[str, Any]:
+def update_brand(brand_id: int, data: BrandUpdate) -> BrandOut:
     brand = _load(brand_id)
     brands_service.update(brand, data.model_dump(exclude_unset=True))
     return brand_json(brand)
@@ -222,9 +206,8 @@ def update_brand(brand_id: int, data: BrandUpdate) -> dict[str, Any]:
     tags=TAGS,
     permission="brand.archive",
     response=BrandOut,
-    errors=(401, 403, 404),
 )
-def archive_brand(brand_id: int) -> dict[str, Any]:
+def archive_brand(brand_id: int) -> BrandOut:
     return brand_json(brands_service.archive(_load(brand_id)))
 
 
@@ -235,7 +218,6 @@ def archive_brand(brand_id: int) -> dict[str, Any]:
     tags=TAGS,
     permission="brand.archive",
     response=BrandOut,
-    errors=(401, 403, 404),
 )
-def restore_brand(brand_id: int) -> dict[str, Any]:
+def restore_brand(brand_id: int) -> BrandOut:
     return brand_json(brands_service.restore(_load(brand_id)))

@@ -1,45 +1,43 @@
-"""API: company goals, their check-ins, and audiences.
+"""API: company goals and their check-ins (audiences: ``saas.api.audiences``).
 
 Pydantic checks types and sizes (strict strings, finite numbers, ISO dates, known
 enumerations); the services check the rules that join fields (target ≠ baseline, due date
-after start, shares adding up to 100 % at most).  Both answer 422 with ``fields``.  The
+after start).  Both answer 422 with ``fields``.  The
 tenant and brand scope set by token authentication decides what a caller can see, so an id
 of another agency (or of a brand outside a client user's scope) answers 404.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import g
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from saas.api.base import (
     PAGE_QUERY,
-    ApiError,
-    PageMeta,
+    Page,
+    UtcDateTime,
     endpoint,
+    found,
     not_nullable,
-    page_params,
-    page_payload,
+    paginated,
 )
-from saas.domain.vocabulary import NETWORKS
-from saas.models import Audience, Brand, Goal, GoalCheckin
-from saas.services import audiences as audiences_service
+from saas.api.schemas import Number as FiniteNumber
+from saas.api.schemas import attributes
+from saas.http import get_or_404
+from saas.models import Brand, Goal, GoalCheckin
 from saas.services import goals as goals_service
-from saas.web.common import get_or_404, paginate
+from saas.services.validation import NUMBER_MAX
 
-GOAL_TAGS = ["goals"]
-AUDIENCE_TAGS = ["audiences"]
+TAGS = ["goals"]
 
-Number = Annotated[
-    StrictFloat,
-    Field(allow_inf_nan=False, ge=-goals_service.NUMBER_MAX, le=goals_service.NUMBER_MAX),
-]
+# Goals bound their numbers in the schema too (the service says the same in its words).
+Number = Annotated[FiniteNumber, Field(ge=-NUMBER_MAX, le=NUMBER_MAX)]
+Weight = Annotated[FiniteNumber, Field(ge=0, le=100)]
 Priority = Literal["high", "medium", "low"]
 GoalStatus = Literal["active", "achieved", "dropped"]
-Network = Literal[NETWORKS]  # type: ignore[valid-type]
 
 
 class GoalCreate(BaseModel):
@@ -58,7 +56,7 @@ class GoalCreate(BaseModel):
     due_date: date
     priority: Priority = "medium"
     start_date: date | None = None
-    weight: Annotated[StrictFloat, Field(allow_inf_nan=False, ge=0, le=100)] | None = None
+    weight: Weight | None = None
     owner_name: StrictStr | None = Field(default=None, max_length=goals_service.OWNER_MAX)
     status: GoalStatus = "active"
 
@@ -90,7 +88,7 @@ class GoalUpdate(BaseModel):
     due_date: date = Field(default=None, json_schema_extra=not_nullable)
     priority: Priority | None = None
     start_date: date | None = None
-    weight: Annotated[StrictFloat, Field(allow_inf_nan=False, ge=0, le=100)] | None = None
+    weight: Weight | None = None
     owner_name: StrictStr | None = Field(default=None, max_length=goals_service.OWNER_MAX)
     status: GoalStatus | None = None
 
@@ -119,8 +117,8 @@ class GoalOut(BaseModel):
     owner_name: str | None
     status: GoalStatus
     progress: ProgressOut
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class CheckinCreate(BaseModel):
@@ -137,135 +135,38 @@ class CheckinOut(BaseModel):
     date: date
     value: float
     comment: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
-class NetworkShare(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    network: Network
-    share: Annotated[StrictFloat, Field(allow_inf_nan=False, ge=0, le=100)]
+class GoalPage(Page[GoalOut]):
+    pass
 
 
-class AudienceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: StrictStr = Field(min_length=1, max_length=audiences_service.NAME_MAX)
-    description: StrictStr | None = Field(
-        default=None, max_length=audiences_service.DESCRIPTION_MAX
-    )
-    networks: list[NetworkShare] = Field(default_factory=list, max_length=len(NETWORKS))
-    engages: StrictStr | None = Field(default=None, max_length=audiences_service.ENGAGES_MAX)
-
-
-class AudienceUpdate(BaseModel):
-    """Only the fields sent are changed; the name cannot be cleared (not nullable)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: StrictStr = Field(
-        default=None,
-        min_length=1,
-        max_length=audiences_service.NAME_MAX,
-        json_schema_extra=not_nullable,
-    )
-    description: StrictStr | None = Field(
-        default=None, max_length=audiences_service.DESCRIPTION_MAX
-    )
-    networks: list[NetworkShare] | None = Field(default=None, max_length=len(NETWORKS))
-    engages: StrictStr | None = Field(default=None, max_length=audiences_service.ENGAGES_MAX)
-
-
-class AudienceOut(BaseModel):
-    id: int
-    brand_id: int
-    name: str
-    description: str | None
-    networks: list[NetworkShare]
-    engages: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class GoalPage(BaseModel):
-    data: list[GoalOut]
-    meta: PageMeta
-
-
-class CheckinPage(BaseModel):
-    data: list[CheckinOut]
-    meta: PageMeta
-
-
-class AudiencePage(BaseModel):
-    data: list[AudienceOut]
-    meta: PageMeta
+class CheckinPage(Page[CheckinOut]):
+    pass
 
 
 # --- serialisation ------------------------------------------------------------------------
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
-
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def goal_json(row: goals_service.GoalRow) -> dict[str, Any]:
+def goal_json(row: goals_service.GoalRow) -> GoalOut:
     goal, latest, progress = row.goal, row.latest, row.progress
-    return {
-        "id": goal.id,
-        "brand_id": goal.brand_id,
-        "title": goal.title,
-        "description": goal.description,
-        "metric": goal.metric,
-        "unit": goal.unit,
-        "baseline": goal.baseline,
-        "target": goal.target,
-        "start_date": _day(goal.start_date),
-        "due_date": _day(goal.due_date),
-        "priority": goal.priority,
-        "weight": goal.weight,
-        "owner_name": goal.owner_name,
-        "status": goal.status,
-        "progress": {
-            "percent_complete": progress.percent_complete,
-            "percent_elapsed": progress.percent_elapsed,
-            "status": progress.status,
-            "latest_value": latest.value if latest is not None else None,
-            "latest_date": _day(latest.date) if latest is not None else None,
-        },
-        "created_at": _iso(goal.created_at),
-        "updated_at": _iso(goal.updated_at),
-    }
+    return GoalOut.model_validate(
+        {
+            **attributes(goal, GoalOut),
+            "progress": ProgressOut(
+                percent_complete=progress.percent_complete,
+                percent_elapsed=progress.percent_elapsed,
+                status=progress.status,
+                latest_value=latest.value if latest is not None else None,
+                latest_date=latest.date if latest is not None else None,
+            ),
+        }
+    )
 
 
-def checkin_json(checkin: GoalCheckin) -> dict[str, Any]:
-    return {
-        "id": checkin.id,
-        "goal_id": checkin.goal_id,
-        "date": _day(checkin.date),
-        "value": checkin.value,
-        "comment": checkin.comment,
-        "created_at": _iso(checkin.created_at),
-    }
-
-
-def audience_json(audience: Audience) -> dict[str, Any]:
-    return {
-        "id": audience.id,
-        "brand_id": audience.brand_id,
-        "name": audience.name,
-        "description": audience.description,
-        "networks": [
-            {"network": r["network"], "share": float(r["share"])} for r in audience.networks or []
-        ],
-        "engages": audience.engages,
-        "created_at": _iso(audience.created_at),
-        "updated_at": _iso(audience.updated_at),
-    }
+def checkin_json(checkin: GoalCheckin) -> CheckinOut:
+    return CheckinOut.model_validate(checkin, from_attributes=True)
 
 
 def _brand(brand_id: int) -> Brand:
@@ -273,76 +174,58 @@ def _brand(brand_id: int) -> Brand:
 
 
 def _goal(goal_id: int) -> Goal:
-    goal = goals_service.load(goal_id)
-    if goal is None:
-        raise ApiError(404, "not_found", "No goal with this id.")
-    return goal
+    return found(goals_service.load(goal_id), "goal")
 
 
-def _audience(audience_id: int) -> Audience:
-    audience = audiences_service.load(audience_id)
-    if audience is None:
-        raise ApiError(404, "not_found", "No audience with this id.")
-    return audience
+def _goals_json(goals: list[Goal], brand: Brand) -> list[GoalOut]:
+    """Goals with their progress today in the brand's time zone (one query for all)."""
+    return [goal_json(r) for r in goals_service.rows(goals, goals_service.brand_today(brand))]
 
 
-def _goal_rows(goals: list[Goal], brand: Brand | None = None) -> list[goals_service.GoalRow]:
-    return goals_service.rows(goals, goals_service.brand_today(brand))
-
-
-def _one(goal: Goal) -> dict[str, Any]:
-    brand = _brand(goal.brand_id)
-    return goal_json(_goal_rows([goal], brand)[0])
-
-
-# --- goals --------------------------------------------------------------------------------
+def _one(goal: Goal) -> GoalOut:
+    return _goals_json([goal], _brand(goal.brand_id))[0]
 
 
 @endpoint(
     "/brands/<int:brand_id>/goals",
     "GET",
     summary="List a brand's company goals with their progress",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.view",
     response=GoalPage,
     query=PAGE_QUERY,
-    errors=(400, 401, 404),
 )
 def list_goals(brand_id: int) -> dict[str, Any]:
     brand = _brand(brand_id)
-    page, per_page = page_params()
-    result = paginate(goals_service.for_brand(brand.id), page, per_page)
-    rows = _goal_rows(result.items, brand)
-    return page_payload([goal_json(r) for r in rows], page, per_page, result.total)
+    return paginated(
+        goals_service.for_brand(brand.id), serialise_all=lambda goals: _goals_json(goals, brand)
+    )
 
 
 @endpoint(
     "/brands/<int:brand_id>/goals",
     "POST",
     summary="Add a company goal to a brand",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.edit",
     body=GoalCreate,
     response=GoalOut,
     status=201,
-    errors=(400, 401, 403, 404, 415, 422),
 )
-def create_goal(brand_id: int, data: GoalCreate) -> dict[str, Any]:
+def create_goal(brand_id: int, data: GoalCreate) -> GoalOut:
     brand = _brand(brand_id)
-    goal = goals_service.create(g.membership, brand, data.model_dump())
-    return goal_json(_goal_rows([goal], brand)[0])
+    return _goals_json([goals_service.create(g.membership, brand, data.model_dump())], brand)[0]
 
 
 @endpoint(
     "/goals/<int:goal_id>",
     "GET",
     summary="Get a company goal with its progress",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.view",
     response=GoalOut,
-    errors=(401, 404),
 )
-def get_goal(goal_id: int) -> dict[str, Any]:
+def get_goal(goal_id: int) -> GoalOut:
     return _one(_goal(goal_id))
 
 
@@ -350,13 +233,12 @@ def get_goal(goal_id: int) -> dict[str, Any]:
     "/goals/<int:goal_id>",
     "PATCH",
     summary="Change some of a goal's fields (status included)",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.edit",
     body=GoalUpdate,
     response=GoalOut,
-    errors=(400, 401, 403, 404, 415, 422),
 )
-def update_goal(goal_id: int, data: GoalUpdate) -> dict[str, Any]:
+def update_goal(goal_id: int, data: GoalUpdate) -> GoalOut:
     goal = _goal(goal_id)
     goals_service.update(g.membership, goal, data.model_dump(exclude_unset=True))
     return _one(goal)
@@ -366,100 +248,30 @@ def update_goal(goal_id: int, data: GoalUpdate) -> dict[str, Any]:
     "/goals/<int:goal_id>/checkins",
     "GET",
     summary="List a goal's check-ins, newest first",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.view",
     response=CheckinPage,
     query=PAGE_QUERY,
-    errors=(400, 401, 404),
 )
 def list_checkins(goal_id: int) -> dict[str, Any]:
     goal = _goal(goal_id)
-    page, per_page = page_params()
-    result = paginate(goals_service.checkins_of(goal, newest_first=True), page, per_page)
-    return page_payload([checkin_json(c) for c in result.items], page, per_page, result.total)
+    return paginated(goals_service.checkins_of(goal, newest_first=True), checkin_json)
 
 
 @endpoint(
     "/goals/<int:goal_id>/checkins",
     "POST",
     summary="Record a dated progress value for a goal",
-    tags=GOAL_TAGS,
+    tags=TAGS,
     permission="goal.edit",
     body=CheckinCreate,
     response=CheckinOut,
     status=201,
-    errors=(400, 401, 403, 404, 415, 422),
 )
-def create_checkin(goal_id: int, data: CheckinCreate) -> dict[str, Any]:
+def create_checkin(goal_id: int, data: CheckinCreate) -> CheckinOut:
     goal = _goal(goal_id)
     brand = _brand(goal.brand_id)
     checkin = goals_service.add_checkin(
         g.membership, goal, data.model_dump(), today=goals_service.brand_today(brand)
     )
     return checkin_json(checkin)
-
-
-# --- audiences ----------------------------------------------------------------------------
-
-
-@endpoint(
-    "/brands/<int:brand_id>/audiences",
-    "GET",
-    summary="List a brand's audiences",
-    tags=AUDIENCE_TAGS,
-    permission="goal.view",
-    response=AudiencePage,
-    query=PAGE_QUERY,
-    errors=(400, 401, 404),
-)
-def list_audiences(brand_id: int) -> dict[str, Any]:
-    brand = _brand(brand_id)
-    page, per_page = page_params()
-    result = paginate(audiences_service.for_brand(brand.id), page, per_page)
-    return page_payload([audience_json(a) for a in result.items], page, per_page, result.total)
-
-
-@endpoint(
-    "/brands/<int:brand_id>/audiences",
-    "POST",
-    summary="Describe an audience: the networks it uses and who engages",
-    tags=AUDIENCE_TAGS,
-    permission="audience.edit",
-    body=AudienceCreate,
-    response=AudienceOut,
-    status=201,
-    errors=(400, 401, 403, 404, 415, 422),
-)
-def create_audience(brand_id: int, data: AudienceCreate) -> dict[str, Any]:
-    brand = _brand(brand_id)
-    audience = audiences_service.create(g.membership, brand, data.model_dump())
-    return audience_json(audience)
-
-
-@endpoint(
-    "/audiences/<int:audience_id>",
-    "GET",
-    summary="Get an audience",
-    tags=AUDIENCE_TAGS,
-    permission="goal.view",
-    response=AudienceOut,
-    errors=(401, 404),
-)
-def get_audience(audience_id: int) -> dict[str, Any]:
-    return audience_json(_audience(audience_id))
-
-
-@endpoint(
-    "/audiences/<int:audience_id>",
-    "PATCH",
-    summary="Change some of an audience's fields (networks are replaced as a whole)",
-    tags=AUDIENCE_TAGS,
-    permission="audience.edit",
-    body=AudienceUpdate,
-    response=AudienceOut,
-    errors=(400, 401, 403, 404, 415, 422),
-)
-def update_audience(audience_id: int, data: AudienceUpdate) -> dict[str, Any]:
-    audience = _audience(audience_id)
-    audiences_service.update(g.membership, audience, data.model_dump(exclude_unset=True))
-    return audience_json(audience)

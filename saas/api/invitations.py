@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
 from typing import Any, Literal
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field
 
-from saas.api.base import PAGE_QUERY, ApiError, Id, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, ApiError, Id, Page, UtcDateTime, endpoint, paginated
 from saas.extensions import limiter
+from saas.http import get_or_404
 from saas.models import Membership
 from saas.services import invitations as invitation_service
 from saas.services import members as member_service
-from saas.web.common import get_or_404, paginate
+from saas.services.hashing import hash_token
+from saas.services.tokens import create_token
 from tenants.context import tenant_scope
 
 RoleName = Literal["owner", "consultant", "client_leader", "client_team"]
@@ -37,57 +37,49 @@ class AcceptIn(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-INVITATION_OUT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "email": {"type": "string"},
-        "role": {"type": "string"},
-        "brand_ids": {"type": "array", "items": {"type": "integer"}},
-        "all_brands": {"type": "boolean"},
-        "expires_at": {"type": "string", "format": "date-time"},
-        "accept_url": {"type": "string"},
-    },
-}
-
-TOKEN_OUT: dict[str, Any] = {
-    "type": "object",
-    "properties": {"token": {"type": "string"}, "membership_id": {"type": "integer"}},
-}
-
-MEMBER_OUT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "user": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "email": {"type": "string"},
-            },
-        },
-        "role": {"type": "string"},
-        "all_brands": {"type": "boolean"},
-        "brand_ids": {"type": "array", "items": {"type": "integer"}},
-        "joined_at": {"type": "string", "format": "date-time"},
-    },
-}
+class InvitationOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    brand_ids: list[int]
+    all_brands: bool
+    expires_at: UtcDateTime
+    accept_url: str
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() + "Z" if value else None
+class AcceptedOut(BaseModel):
+    token: str = Field(description="A personal access token for the new member, shown once")
+    membership_id: int
 
 
-def member_json(m: Membership) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "user": {"id": m.user.id, "name": m.user.name, "email": m.user.email},
-        "role": m.role,
-        "all_brands": m.sees_all_brands,
-        "brand_ids": sorted(link.brand_id for link in m.brand_links),
-        "joined_at": _iso(m.created_at),
-    }
+class MemberUserOut(BaseModel):
+    id: int
+    name: str
+    email: str
+
+
+class MemberOut(BaseModel):
+    id: int
+    user: MemberUserOut
+    role: str
+    all_brands: bool
+    brand_ids: list[int]
+    joined_at: UtcDateTime
+
+
+class MemberPage(Page[MemberOut]):
+    pass
+
+
+def member_json(m: Membership) -> MemberOut:
+    return MemberOut(
+        id=m.id,
+        user=MemberUserOut(id=m.user.id, name=m.user.name, email=m.user.email),
+        role=m.role,
+        all_brands=m.sees_all_brands,
+        brand_ids=sorted(link.brand_id for link in m.brand_links),
+        joined_at=m.created_at,
+    )
 
 
 @endpoint(
@@ -96,23 +88,24 @@ def member_json(m: Membership) -> dict[str, Any]:
     summary="Invite someone to the agency (emails them a single-use link)",
     tags=["members"],
     body=InvitationIn,
-    response=INVITATION_OUT,
+    response=InvitationOut,
     status=201,
-    errors=(403, 409, 422),
+    errors=(403, 409),  # the role is checked by the service: whom this role may invite
 )
-def create_invitation(data: InvitationIn):  # type: ignore[no-untyped-def]
+def create_invitation(data: InvitationIn) -> tuple[InvitationOut, int]:
     invitation, raw = invitation_service.invite(
         g.membership, data.email, data.role, data.brand_ids, all_brands=data.all_brands
     )
-    return {
-        "id": invitation.id,
-        "email": invitation.email,
-        "role": invitation.role,
-        "brand_ids": list(invitation.brand_ids),
-        "all_brands": invitation.all_brands,
-        "expires_at": _iso(invitation.expires_at),
-        "accept_url": invitation_service.accept_url(raw),
-    }, 201
+    out = InvitationOut(
+        id=invitation.id,
+        email=invitation.email,
+        role=invitation.role,
+        brand_ids=list(invitation.brand_ids),
+        all_brands=invitation.all_brands,
+        expires_at=invitation.expires_at,
+        accept_url=invitation_service.accept_url(raw),
+    )
+    return out, 201
 
 
 # --- Rate limits on accepting ----------------------------------------------------------------
@@ -135,13 +128,11 @@ def _accept_ip_key() -> str:
 def _accept_token_key() -> str:
     """The invitation link's token, hashed: the limiter's storage never holds a usable link."""
     raw = str((request.view_args or {}).get("token", ""))
-    return "invite-accept-token:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return "invite-accept-token:" + hash_token(raw)[:32]
 
 
 def _issue_token(membership: Membership) -> str:
     """A personal access token for the new member, made by the tokens service."""
-    from saas.services.tokens import create_token
-
     with tenant_scope(membership.agency_id):
         _token, raw = create_token(membership, "Invitation acceptance")
     return raw
@@ -153,14 +144,14 @@ def _issue_token(membership: Membership) -> str:
     summary="Accept an invitation; returns a personal access token for the new member",
     tags=["members"],
     body=AcceptIn,
-    response=TOKEN_OUT,
+    response=AcceptedOut,
     status=201,
     auth=False,
-    errors=(401, 404, 409, 410, 422, 429),
+    errors=(401, 409, 410, 429),  # 401: the password of an existing account does not match
 )
 @limiter.limit(_accept_per_ip, key_func=_accept_ip_key, scope="invite-accept-ip")
 @limiter.limit(_accept_per_token, key_func=_accept_token_key, scope="invite-accept-token")
-def accept_invitation(token: str, data: AcceptIn):  # type: ignore[no-untyped-def]
+def accept_invitation(token: str, data: AcceptIn) -> tuple[AcceptedOut, int]:
     offer = invitation_service.offer(token)
     if offer.existing_user is None:
         if not (data.name or "").strip():
@@ -176,7 +167,7 @@ def accept_invitation(token: str, data: AcceptIn):  # type: ignore[no-untyped-de
         if found is None:
             raise ApiError(401, "invalid_credentials", "The password does not match this account.")
         membership = found
-    return {"token": _issue_token(membership), "membership_id": membership.id}, 201
+    return AcceptedOut(token=_issue_token(membership), membership_id=membership.id), 201
 
 
 @endpoint(
@@ -185,13 +176,11 @@ def accept_invitation(token: str, data: AcceptIn):  # type: ignore[no-untyped-de
     summary="List the agency's members",
     tags=["members"],
     permission="member.view",
-    response=MEMBER_OUT,
+    response=MemberPage,
     query=PAGE_QUERY,
 )
-def list_members():  # type: ignore[no-untyped-def]
-    page, per_page = page_params()
-    result = paginate(member_service.members_query(), page, per_page)
-    return page_payload([member_json(m) for m in result.items], page, per_page, result.total)
+def list_members() -> dict[str, Any]:
+    return paginated(member_service.members_query(), member_json)
 
 
 @endpoint(
@@ -201,9 +190,9 @@ def list_members():  # type: ignore[no-untyped-def]
     tags=["members"],
     permission="member.remove",
     status=204,
-    errors=(403, 404, 409),
+    errors=(409,),
 )
-def delete_member(membership_id: int):  # type: ignore[no-untyped-def]
+def delete_member(membership_id: int) -> tuple[None, int]:
     member = get_or_404(Membership, membership_id)
     member_service.remove(g.membership, member)
     return None, 204

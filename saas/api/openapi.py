@@ -11,11 +11,12 @@ import re
 from typing import Any
 
 from flask import current_app, jsonify
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import IntegerConverter
 
-from saas.api.base import OPERATIONS, Operation, api_bp
+from saas.api.base import OPERATIONS, Operation, api_bp, openapi_path
 
 REF = "#/components/schemas/{model}"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -68,7 +69,7 @@ def _path_param_types() -> dict[tuple[str, str], dict[str, Any]]:
     for rule in current_app.url_map.iter_rules():
         if not rule.endpoint.startswith(f"{api_bp.name}."):
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)[len(prefix) :]
+        path = openapi_path(rule.rule)[len(prefix) :]
         for arg, converter in rule._converters.items():  # werkzeug has no public accessor
             schema: dict[str, Any] = {"type": "string"}
             if isinstance(converter, IntegerConverter):
@@ -146,17 +147,8 @@ def _operation(
         for status in op.also:
             responses[str(status)] = ok
 
-    # Any request can be refused as malformed at the edge (saas.web.edge), before the view.
-    errors = set(op.errors) | {400}
-    if op.auth:
-        errors |= {401, 403}
-    if op.body is not None:
-        errors |= {400, 415, 422}
-    if op.query:
-        errors.add(400)
-    if path_args:
-        errors.add(404)
-    for status in sorted(errors):
+    # Derived by ``@endpoint`` from the declaration (saas.api.base.standard_errors).
+    for status in op.errors:
         responses[str(status)] = _error_response(status)
     doc["responses"] = responses
     return doc
@@ -224,5 +216,5 @@ def build_document() -> dict[str, Any]:
 
 
 @api_bp.route("/openapi.json", methods=["GET"])
-def openapi_document():  # type: ignore[no-untyped-def]
+def openapi_document() -> ResponseReturnValue:
     return jsonify(build_document())

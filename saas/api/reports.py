@@ -8,30 +8,29 @@ ready reports of their brands only; another tenant's or brand's ids answer 404.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from flask import abort, current_app, g, send_file
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from saas.api.base import (
-    OPERATIONS,
     PAGE_QUERY,
     ApiError,
     Id,
-    Operation,
-    PageMeta,
-    _openapi_path,
+    Page,
+    UtcDateTime,
     api_bp,
     authenticate,
-    page_params,
-    page_payload,
+    document,
+    endpoint,
+    paginated,
 )
-from saas.api.base import endpoint as api_endpoint
+from saas.http import get_or_404
 from saas.models.reports import REPORT_SECTIONS, Report
 from saas.permissions import can
 from saas.services import reports as service
-from saas.web.common import get_or_404, paginate
 from tenants.models import Brand
 
 TAGS = ["reports"]
@@ -71,22 +70,16 @@ class ReportOut(BaseModel):
     sections: list[str]
     size_bytes: int | None
     sha256: str | None
-    created_at: datetime = Field(description="UTC, e.g. 2027-04-01T09:30:00Z")
-    finished_at: datetime | None
+    created_at: UtcDateTime = Field(description="UTC, e.g. 2027-04-01T09:30:00Z")
+    finished_at: UtcDateTime | None
     download_url: str | None = Field(description="The PDF, once the report is ready")
 
 
-class ReportPage(BaseModel):
-    data: list[ReportOut]
-    meta: PageMeta
+class ReportPage(Page[ReportOut]):
+    pass
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Stored naive in UTC; aware here, so the wire says ``Z`` as it always has."""
-    return value.replace(tzinfo=UTC) if value is not None else None
-
-
-def _out(report: Report) -> dict[str, Any]:
+def _out(report: Report) -> ReportOut:
     """The one conversion of a report for the API, through its documented model."""
     ready = report.status == "ready"
     return ReportOut(
@@ -102,12 +95,12 @@ def _out(report: Report) -> dict[str, Any]:
         sections=list(report.sections or []),
         size_bytes=report.size_bytes,
         sha256=report.sha256,
-        created_at=_utc(report.created_at),
-        finished_at=_utc(report.finished_at),
+        created_at=report.created_at,
+        finished_at=report.finished_at,
         download_url=(
             f"{current_app.config['BASE_URL']}/api/v1/reports/{report.id}/pdf" if ready else None
         ),
-    ).model_dump(mode="json")
+    )
 
 
 def _visible(report_id: int) -> Report:
@@ -117,7 +110,7 @@ def _visible(report_id: int) -> Report:
     return report
 
 
-@api_endpoint(
+@endpoint(
     "/brands/<int:brand_id>/reports",
     "POST",
     summary="Request a PDF alignment report (rendered in the background)",
@@ -127,7 +120,7 @@ def _visible(report_id: int) -> Report:
     status=202,
     permission="review.conduct",
 )
-def request_report(brand_id: int, data: ReportCreate) -> Any:
+def request_report(brand_id: int, data: ReportCreate) -> tuple[ReportQueued, int]:
     brand = get_or_404(Brand, brand_id)
     report, _created = service.request_report(
         brand,
@@ -138,10 +131,10 @@ def request_report(brand_id: int, data: ReportCreate) -> Any:
         sections=data.sections,
         recipient_ids=data.recipient_ids,
     )
-    return {"id": report.id, "status": report.status}, 202
+    return ReportQueued(id=report.id, status=report.status), 202
 
 
-@api_endpoint(
+@endpoint(
     "/brands/<int:brand_id>/reports",
     "GET",
     summary="List a brand's reports, newest first (client users: ready reports only)",
@@ -149,16 +142,13 @@ def request_report(brand_id: int, data: ReportCreate) -> Any:
     response=ReportPage,
     permission="brand.view",
     query=PAGE_QUERY,
-    errors=(400, 401, 404),
 )
-def list_reports(brand_id: int) -> Any:
+def list_reports(brand_id: int) -> dict[str, Any]:
     brand = get_or_404(Brand, brand_id)
-    page, per_page = page_params()
-    result = paginate(service.reports_query(brand.id, g.membership.role), page, per_page)
-    return page_payload([_out(r) for r in result.items], page, per_page, result.total)
+    return paginated(service.reports_query(brand.id, g.membership.role), _out)
 
 
-@api_endpoint(
+@endpoint(
     "/reports/<int:report_id>",
     "GET",
     summary="A report's status and progress (poll until ready or failed)",
@@ -166,18 +156,19 @@ def list_reports(brand_id: int) -> Any:
     response=ReportOut,
     permission="brand.view",
 )
-def get_report(report_id: int) -> Any:
+def get_report(report_id: int) -> ReportOut:
     return _out(_visible(report_id))
 
 
 PDF_RULE = "/reports/<int:report_id>/pdf"
+PDF_PERMISSION = "brand.view"
 
 
 @api_bp.route(PDF_RULE, methods=["GET"], endpoint="report_pdf_get")
-def report_pdf(report_id: int) -> Any:
+def report_pdf(report_id: int) -> ResponseReturnValue:
     """Registered by hand: ``@endpoint`` answers JSON, this answers the PDF's bytes."""
     authenticate()
-    if not can(g.membership.role, "brand.view"):
+    if not can(g.membership.role, PDF_PERMISSION):
         raise ApiError(403, "forbidden", "Your role does not allow this.")
     report = _visible(report_id)
     path = service.file_for(report) if report.status == "ready" else None
@@ -196,18 +187,12 @@ def report_pdf(report_id: int) -> Any:
     return response
 
 
-OPERATIONS.append(
-    Operation(
-        path=_openapi_path(PDF_RULE),
-        method="get",
-        summary="Download a ready report's PDF (application/pdf)",
-        tags=TAGS,
-        body=None,
-        response={
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
-        },
-        status=200,
-        auth=True,
-        errors=(409,),
-    )
+document(
+    PDF_RULE,
+    "GET",
+    summary="Download a ready report's PDF (application/pdf)",
+    tags=TAGS,
+    response={"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+    permission=PDF_PERMISSION,
+    errors=(409,),
 )

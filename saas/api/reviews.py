@@ -7,26 +7,18 @@ reviews only, accepted findings only and shared comments only; another tenant's 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from flask import g, request
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StrictBool,
-    StrictStr,
-    WithJsonSchema,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from saas.api.base import PAGE_QUERY, ApiError, Id, PageMeta, endpoint, page_params, page_payload
+from saas.api.base import PAGE_QUERY, ApiError, Id, Page, UtcDateTime, endpoint, found, paginated
+from saas.api.schemas import attributes
+from saas.http import get_or_404
 from saas.models.plans import Plan
-from saas.models.reviews import Finding, Review
+from saas.models.reviews import Finding, Review, ReviewComment
 from saas.services import plans as plans_service
 from saas.services import reviews as reviews_service
-from saas.web.common import get_or_404, paginate
 
 TAGS = ["reviews"]
 
@@ -83,7 +75,7 @@ class CommentOut(BaseModel):
     campaign_id: int | None
     goal_id: int | None
     author_id: int | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class ReviewOut(BaseModel):
@@ -105,24 +97,8 @@ class ReviewOut(BaseModel):
     )
     campaign_scores: dict[str, int]
     goal_scores: dict[str, int]
-    created_at: datetime
-    completed_at: datetime | None
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
-
-
-def _wire(value: datetime) -> str:
-    return value.replace(tzinfo=UTC).isoformat()
-
-
-# A stored (naive, UTC) datetime in this module's wire format: ``2027-04-01T09:30:00+00:00``.
-UtcDateTime = Annotated[
-    datetime,
-    PlainSerializer(_wire, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
-]
+    created_at: UtcDateTime
+    completed_at: UtcDateTime | None
 
 
 class ReviewSummary(BaseModel):
@@ -145,12 +121,16 @@ class ReviewSummary(BaseModel):
     completed_at: UtcDateTime | None
 
 
-class ReviewPage(BaseModel):
-    data: list[ReviewSummary]
-    meta: PageMeta
+class ReviewPage(Page[ReviewSummary]):
+    pass
 
 
-def review_summary(review: Review, facts: reviews_service.ReviewFacts) -> dict[str, Any]:
+def _verdict(review: Review) -> str:
+    """The consultant's verdict once completed; the engine's until then."""
+    return review.verdict if review.status == "completed" else review.engine_verdict
+
+
+def review_summary(review: Review, facts: reviews_service.ReviewFacts) -> ReviewSummary:
     return ReviewSummary(
         id=review.id,
         plan_id=review.plan_id,
@@ -158,13 +138,13 @@ def review_summary(review: Review, facts: reviews_service.ReviewFacts) -> dict[s
         revision_id=review.revision_id,
         status=review.status,
         score=review.score,
-        verdict=review.verdict if review.status == "completed" else review.engine_verdict,
+        verdict=_verdict(review),
         engine_verdict=review.engine_verdict,
         finding_count=facts.findings,
         open_finding_count=facts.open_findings,
         created_at=review.created_at,
         completed_at=review.completed_at,
-    ).model_dump(mode="json")
+    )
 
 
 def _locale() -> str:
@@ -174,65 +154,52 @@ def _locale() -> str:
     return request.accept_languages.best_match(("en", "ar")) or "en"
 
 
-def review_json(review: Review, revision_number: int) -> dict[str, Any]:
+def comment_json(comment: ReviewComment) -> CommentOut:
+    return CommentOut.model_validate(comment, from_attributes=True)
+
+
+def finding_json(finding: Finding, locale: str, *, staff: bool) -> FindingOut:
+    """A finding in ``locale``; its dismissal reason only for the agency's staff (for anyone
+    else the field is left unset, so it is absent from the body)."""
+    message, fix = reviews_service.render_finding(finding, locale)
+    values = {**attributes(finding, FindingOut), "message": message, "fix": fix}
+    if not staff:
+        del values["dismiss_reason"]
+    return FindingOut.model_validate(values)
+
+
+def review_json(review: Review, revision_number: int) -> ReviewOut:
     membership = g.membership
     staff = reviews_service.is_staff(membership)
     locale = _locale()
-    findings = []
-    for f in reviews_service.findings_for(review, membership):
-        message, fix = reviews_service.render_finding(f, locale)
-        item = {
-            "id": f.id,
-            "rule": f.rule,
-            "severity": f.severity,
-            "campaign_id": f.campaign_id,
-            "goal_id": f.goal_id,
-            "message": message,
-            "fix": fix,
-            "state": f.state,
-        }
-        if staff:
-            item["dismiss_reason"] = f.dismiss_reason
-        findings.append(item)
-    return {
-        "id": review.id,
-        "plan_id": review.plan_id,
-        "revision": revision_number,
-        "revision_id": review.revision_id,
-        "status": review.status,
-        "score": review.score,
-        "verdict": review.verdict if review.status == "completed" else review.engine_verdict,
-        "engine_verdict": review.engine_verdict,
-        "recommendations": review.recommendations,
-        "findings": findings,
-        "comments": [
-            {
-                "id": c.id,
-                "body": c.body,
-                "shared": c.shared,
-                "campaign_id": c.campaign_id,
-                "goal_id": c.goal_id,
-                "author_id": c.author_id,
-                "created_at": _iso(c.created_at),
-            }
-            for c in reviews_service.comments_for(review, membership)
+    return ReviewOut(
+        id=review.id,
+        plan_id=review.plan_id,
+        revision=revision_number,
+        revision_id=review.revision_id,
+        status=review.status,
+        score=review.score,
+        verdict=_verdict(review),
+        engine_verdict=review.engine_verdict,
+        recommendations=review.recommendations,
+        findings=[
+            finding_json(f, locale, staff=staff)
+            for f in reviews_service.findings_for(review, membership)
         ],
-        "coverage": review.coverage or {},
-        "campaign_scores": review.campaign_scores or {},
-        "goal_scores": review.goal_scores or {},
-        "created_at": _iso(review.created_at),
-        "completed_at": _iso(review.completed_at),
-    }
+        comments=[comment_json(c) for c in reviews_service.comments_for(review, membership)],
+        coverage=review.coverage or {},
+        campaign_scores=review.campaign_scores or {},
+        goal_scores=review.goal_scores or {},
+        created_at=review.created_at,
+        completed_at=review.completed_at,
+    )
 
 
 def _load(review_id: int) -> Review:
-    review = reviews_service.load(review_id, g.membership)
-    if review is None:
-        raise ApiError(404, "not_found", "No review with this id.")
-    return review
+    return found(reviews_service.load(review_id, g.membership), "review")
 
 
-def _payload(review_id: int) -> dict[str, Any]:
+def _payload(review_id: int) -> ReviewOut:
     review = _load(review_id)
     number = reviews_service.revision_of(review).number
     return review_json(review, number)
@@ -251,9 +218,9 @@ def _require_conduct() -> None:
     permission="review.conduct",
     response=ReviewOut,
     status=201,
-    errors=(403, 404, 409),
+    errors=(409,),
 )
-def open_review(plan_id: int) -> Any:
+def open_review(plan_id: int) -> tuple[ReviewOut, int]:
     plan = get_or_404(Plan, plan_id)
     review = reviews_service.open_review(plan, g.membership, locale=_locale())
     return _payload(review.id), 201
@@ -267,16 +234,16 @@ def open_review(plan_id: int) -> Any:
     permission="review.view",
     response=ReviewPage,
     query=PAGE_QUERY,
-    errors=(400, 401, 404),
 )
-def list_reviews(plan_id: int) -> Any:
+def list_reviews(plan_id: int) -> dict[str, Any]:
     # The plan as its own GET sees it: a client leader sees decided plans only.
     plan = plans_service.get_plan(plan_id, g.membership.role)
-    page, per_page = page_params()
-    result = paginate(reviews_service.reviews_query(plan, g.membership), page, per_page)
-    facts = reviews_service.review_facts(result.items, g.membership)
-    items = [review_summary(r, facts[r.id]) for r in result.items]
-    return page_payload(items, page, per_page, result.total)
+    return paginated(reviews_service.reviews_query(plan, g.membership), serialise_all=_summaries)
+
+
+def _summaries(reviews: list[Review]) -> list[ReviewSummary]:
+    facts = reviews_service.review_facts(reviews, g.membership)
+    return [review_summary(r, facts[r.id]) for r in reviews]
 
 
 @endpoint(
@@ -286,9 +253,8 @@ def list_reviews(plan_id: int) -> Any:
     tags=TAGS,
     permission="review.view",
     response=ReviewOut,
-    errors=(404,),
 )
-def get_review(review_id: int) -> Any:
+def get_review(review_id: int) -> ReviewOut:
     return _payload(review_id)
 
 
@@ -300,9 +266,9 @@ def get_review(review_id: int) -> Any:
     permission="review.conduct",
     body=FindingDecision,
     response=ReviewOut,
-    errors=(403, 404, 409, 422),
+    errors=(409,),
 )
-def decide_finding(review_id: int, finding_id: int, data: FindingDecision) -> Any:
+def decide_finding(review_id: int, finding_id: int, data: FindingDecision) -> ReviewOut:
     _require_conduct()
     review = _load(review_id)
     finding = get_or_404(Finding, finding_id, Finding.review_id == review.id)
@@ -319,9 +285,9 @@ def decide_finding(review_id: int, finding_id: int, data: FindingDecision) -> An
     body=CommentCreate,
     response=CommentOut,
     status=201,
-    errors=(403, 404, 409, 422),
+    errors=(409,),
 )
-def add_comment(review_id: int, data: CommentCreate) -> Any:
+def add_comment(review_id: int, data: CommentCreate) -> tuple[CommentOut, int]:
     _require_conduct()
     review = _load(review_id)
     comment = reviews_service.add_comment(
@@ -332,15 +298,7 @@ def add_comment(review_id: int, data: CommentCreate) -> Any:
         data.goal_id,
         membership=g.membership,
     )
-    return {
-        "id": comment.id,
-        "body": comment.body,
-        "shared": comment.shared,
-        "campaign_id": comment.campaign_id,
-        "goal_id": comment.goal_id,
-        "author_id": comment.author_id,
-        "created_at": _iso(comment.created_at),
-    }, 201
+    return comment_json(comment), 201
 
 
 @endpoint(
@@ -351,9 +309,9 @@ def add_comment(review_id: int, data: CommentCreate) -> Any:
     permission="review.conduct",
     body=ReviewComplete,
     response=ReviewOut,
-    errors=(403, 404, 409, 422),
+    errors=(409,),
 )
-def complete_review(review_id: int, data: ReviewComplete) -> Any:
+def complete_review(review_id: int, data: ReviewComplete) -> ReviewOut:
     _require_conduct()
     review = _load(review_id)
     reviews_service.complete(

@@ -62,6 +62,7 @@ from saas.services import reports as reports_service
 from saas.services import reviews as reviews_service
 from saas.services.passwords import hash_password
 from saas.services.plans import CalendarItemData, CampaignData
+from saas.transactions import commit_now, use_case
 from tenants.context import system_scope, tenant_scope
 
 REPORT_WAIT_SECONDS = 180.0
@@ -88,11 +89,13 @@ class DemoResult:
         self.created.append(text)
 
 
+@use_case
 def load_demo(today: date | None = None) -> DemoResult:
     """Create whatever part of the demo agency is missing.  Idempotent.
 
     Runs in a copy of the current context, so the audit actor it sets for each step (the
-    person doing it) never outlives the call.
+    person doing it) never outlives the call.  One unit of work, committed once more before
+    it waits for the reports (their render job reads committed rows).
     """
     return contextvars.copy_context().run(_load, today or date.today())
 
@@ -157,6 +160,7 @@ def _load(today: date) -> DemoResult:
             QAMAR: _report(qamar, "ar", running, result).id,
             ATLAS: _report(atlas, "en", atlas_period, result).id,
         }
+        commit_now("the render jobs start after this commit and read these rows")
     _wait_for_reports(agency.id, list(result.report_ids.values()))
     db.session.expire_all()  # the job path wrote the rows in a session of its own
     with tenant_scope(agency.id):
@@ -189,7 +193,7 @@ def _agency(result: DemoResult) -> Agency:
         db.session.flush()
         with tenant_scope(agency.id):
             audit.record("agency.created", agency, agency_id=agency.id)
-            db.session.commit()
+            db.session.flush()
         result.note(f"the agency {DEMO_AGENCY_NAME}")
     return agency
 
@@ -230,7 +234,7 @@ def _member(
                     BrandAccess(agency_id=agency.id, brand_id=brands[name].id)
                 )
                 result.note(f"{spec.email}'s access to {name}")
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -248,11 +252,8 @@ def _branding(agency: Agency, owner: Membership, result: DemoResult) -> None:
         result.note("the agency's accent colour")
     if not agency.logo_path or storage.resolve(agency.logo_path) is None:
         # The settings page's upload: the same checks (size, magic bytes), a random name.
-        agency.logo_path = storage.save_agency_logo(
-            agency.id, io.BytesIO(png.agency_logo(content.DEMO_ACCENT))
-        )
-        audit.record("agency.logo_uploaded", agency, actor=owner.user)
-        db.session.commit()
+        logo = io.BytesIO(png.agency_logo(content.DEMO_ACCENT))
+        agency_service.set_logo(agency, logo, actor=owner.user)
         result.note("the agency's logo")
 
 

@@ -18,6 +18,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -36,6 +37,7 @@ from saas.services.passwords import (
     needs_rehash,
     verify_password,
 )
+from saas.transactions import commit_now, use_case
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
 from worker.queue import enqueue_now
@@ -93,10 +95,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+@use_case
 def signup(
     *, agency_name: str, name: str, email: str, password: str, locale: str | None = None
 ) -> SignupResult:
-    """Create an agency and its owner.  Commits."""
+    """Create an agency and its owner."""
     fields: dict[str, str] = {}
     agency_name, name = (agency_name or "").strip(), (name or "").strip()
     if not agency_name:
@@ -129,7 +132,7 @@ def signup(
         membership = Membership(agency_id=agency.id, user_id=user.id, role=Role.OWNER.value)
         db.session.add(membership)
         audit.record("agency.created", agency, actor=user, agency_id=agency.id)
-        db.session.commit()
+        db.session.flush()
     return SignupResult(agency=agency, user=user, membership=membership)
 
 
@@ -184,17 +187,30 @@ def email_locale(user: User, membership: Membership) -> str:
     return user.locale or membership.agency.default_locale or "en"
 
 
+def _email_member(user: User, membership: Membership, template: str, **context: Any) -> None:
+    """Queue ordinary mail to ``user`` in their language, greeting them by name."""
+    queue_email(
+        to=user.email,
+        template=template,
+        locale=email_locale(user, membership),
+        name=user.name,
+        **context,
+    )
+
+
 def _no_membership() -> NoMembership:
     return NoMembership(
         _("Your account is not part of any agency any more. Ask your agency to invite you again.")
     )
 
 
+@use_case
 def sign_in_with_password(email: str, password: str) -> Membership:
     """Check the password and record the sign-in; returns the membership to start in.
 
     Raises ``InvalidCredentials`` (a failed attempt, audited in the user's agency when the
-    email belongs to a member) or ``NoMembership``.  Commits.
+    email belongs to a member: that record is committed at once, since the request fails)
+    or ``NoMembership``.
     """
     email = lookup_email(email)
     user = authenticate(email, password)
@@ -206,18 +222,17 @@ def sign_in_with_password(email: str, password: str) -> Membership:
                 audit.record("auth.login_failed", target, agency_id=found[0].agency_id)
                 db.session.flush()
                 _alert_on_failure_burst(target, found[0])
-                db.session.commit()
+                commit_now("a failed sign-in stays on record (and alerts) though the request fails")
         raise InvalidCredentials(_("Email or password is incorrect."))
     found = memberships_for(user)
     if not found:
-        db.session.rollback()
         raise _no_membership()
     membership = found[0]
     with tenant_scope(membership.agency_id):
         audit.record(
             "auth.login", user, actor=user, agency_id=membership.agency_id, method="password"
         )
-        db.session.commit()
+        db.session.flush()
     return membership
 
 
@@ -242,27 +257,21 @@ def _alert_on_failure_burst(user: User, membership: Membership) -> None:
     )
     if int(failures or 0) != threshold:
         return
-    queue_email(
-        to=user.email,
-        template="sign_in_alert",
-        locale=email_locale(user, membership),
-        name=user.name,
+    _email_member(
+        user,
+        membership,
+        "sign_in_alert",
         failures=threshold,
         minutes=int(FAILURE_WINDOW.total_seconds() // 60),
     )
 
 
+@use_case
 def send_welcome_email(result: SignupResult) -> None:
-    """Greet a new owner (after ``signup``).  Commits."""
+    """Greet a new owner (after ``signup``)."""
     with tenant_scope(result.agency.id):
-        queue_email(
-            to=result.user.email,
-            template="welcome",
-            locale=email_locale(result.user, result.membership),
-            name=result.user.name,
-            agency_name=result.agency.name,
-        )
-        db.session.commit()
+        _email_member(result.user, result.membership, "welcome", agency_name=result.agency.name)
+        db.session.flush()
 
 
 def _user_with_membership(email: str) -> tuple[User, list[Membership]] | None:
@@ -281,7 +290,7 @@ def request_account_link(kind: str, email: str, next_path: str | None = None) ->
     every address: nothing is looked up here, the background job does it all.
 
     When the queue cannot take the job (Redis down) the work is done here instead: slower,
-    but the person still gets their email.  Commits (only on that fallback path).
+    but the person still gets their email (with the caller's unit of work).
     """
     if kind not in ACCOUNT_LINK_KINDS:
         raise ValueError(f"unknown account link {kind!r}")
@@ -293,11 +302,12 @@ def request_account_link(kind: str, email: str, next_path: str | None = None) ->
         prepare_account_link(kind, address, next_path)
 
 
+@use_case
 def prepare_account_link(kind: str, email: str, next_path: str | None = None) -> bool:
     """File the account mail for ``email`` if it belongs to someone who may have it.
 
     Password resets go to any active member; sign-in links only to client users (agency
-    staff sign in with their password).  Returns whether an email was filed.  Commits.
+    staff sign in with their password).  Returns whether an email was filed.
     """
     match = _user_with_membership(email)
     if match is None:
@@ -314,7 +324,7 @@ def prepare_account_link(kind: str, email: str, next_path: str | None = None) ->
                 next=next_path or "",
             )
             audit.record("auth.password_reset_requested", user, agency_id=membership.agency_id)
-            db.session.commit()
+            db.session.flush()
         return True
     client = _client_membership(found)
     if client is None:
@@ -328,7 +338,7 @@ def prepare_account_link(kind: str, email: str, next_path: str | None = None) ->
             agency_name=client.agency.name,
             next=next_path or "",
         )
-        db.session.commit()
+        db.session.flush()
     return True
 
 
@@ -343,8 +353,9 @@ def check_password_reset(token: str) -> User:
     return links.peek(token, links.PASSWORD_RESET).user
 
 
+@use_case
 def reset_password(token: str, password: str) -> Membership:
-    """Set a new password through a reset link.  Commits.
+    """Set a new password through a reset link.
 
     The link is used up, the user's other reset links stop working, every existing session
     and remember-me cookie of the user ends, and every personal API token of the user, in
@@ -355,8 +366,7 @@ def reset_password(token: str, password: str) -> Membership:
     user = links.consume(token, links.PASSWORD_RESET)
     found = memberships_for(user)
     if not found:
-        db.session.rollback()
-        raise _no_membership()
+        raise _no_membership()  # the unit of work rolls back: the link is not used up
     user.password_hash = hash_password(password)
     sessions.end_all(user)
     user.last_login_at = utcnow()
@@ -371,14 +381,8 @@ def reset_password(token: str, password: str) -> Membership:
             agency_id=membership.agency_id,
             tokens_revoked=revoked,
         )
-        queue_email(
-            to=user.email,
-            template="password_changed",
-            locale=email_locale(user, membership),
-            name=user.name,
-            tokens_revoked=revoked,
-        )
-        db.session.commit()
+        _email_member(user, membership, "password_changed", tokens_revoked=revoked)
+        db.session.flush()
     return membership
 
 
@@ -408,31 +412,33 @@ def check_magic_link(token: str) -> User:
     return links.peek(token, links.MAGIC_LINK).user
 
 
+@use_case
 def sign_in_with_magic_link(token: str) -> Membership:
-    """Use up a sign-in link; returns the client membership to start in.  Commits."""
+    """Use up a sign-in link; returns the client membership to start in."""
     user = links.consume(token, links.MAGIC_LINK)
     membership = _client_membership(memberships_for(user))
     if membership is None:
-        db.session.rollback()
-        raise _no_membership()
+        raise _no_membership()  # the unit of work rolls back: the link is not used up
     user.last_login_at = utcnow()
     with tenant_scope(membership.agency_id):
         audit.record(
             "auth.login", user, actor=user, agency_id=membership.agency_id, method="magic_link"
         )
-        db.session.commit()
+        db.session.flush()
     return membership
 
 
+@use_case
 def record_logout(user: User, membership: Membership) -> None:
-    """End this session on the server and audit it in its agency.  Commits."""
+    """End this session on the server and audit it in its agency."""
     with tenant_scope(membership.agency_id):
         audit.record("auth.logout", user, actor=user, agency_id=membership.agency_id)
         sessions.end(user)
 
 
+@use_case
 def sign_out_everywhere(user: User, membership: Membership) -> int:
-    """End every session of ``user``, this one included.  Returns how many.  Commits."""
+    """End every session of ``user``, this one included.  Returns how many."""
     ended = sessions.end_all(user)
     with tenant_scope(membership.agency_id):
         audit.record(
@@ -442,13 +448,13 @@ def sign_out_everywhere(user: User, membership: Membership) -> int:
             agency_id=membership.agency_id,
             sessions=ended,
         )
-        db.session.commit()
+        db.session.flush()
     return ended
 
 
+@use_case
 def set_locale(user: User, locale: str) -> None:
-    """Remember the user's language (``en`` or ``ar``).  Commits."""
+    """Remember the user's language (``en`` or ``ar``)."""
     if locale not in ("en", "ar"):
         raise ValidationFailed(_("Choose a language."), {"locale": _("Choose a language.")})
     user.locale = locale
-    db.session.commit()

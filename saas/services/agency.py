@@ -7,6 +7,7 @@ agency filter of their own, the scoping listener adds it.
 from __future__ import annotations
 
 import re
+from typing import BinaryIO
 
 from sqlalchemy import Select, select
 
@@ -14,10 +15,11 @@ from saas.extensions import db
 from saas.i18n import LANGUAGES
 from saas.i18n import gettext as _
 from saas.models import Agency, AuditEvent, OutboxMessage, User
-from saas.services import audit
+from saas.services import audit, storage
 from saas.services.accounts import check_password_strength
 from saas.services.errors import ValidationFailed
 from saas.services.passwords import hash_password, verify_password
+from saas.transactions import use_case
 
 DEFAULT_ACCENT = "#2f5bea"
 _ACCENT_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -60,6 +62,7 @@ def _locale(value: str | None, field: str) -> str:
     return value  # type: ignore[return-value]
 
 
+@use_case
 def update_agency(
     agency: Agency,
     *,
@@ -68,7 +71,7 @@ def update_agency(
     default_locale: str | None,
     actor: User | None = None,
 ) -> Agency:
-    """Rename and re-brand the agency.  Commits; audits what changed."""
+    """Rename and re-brand the agency; audits what changed."""
     fields: dict[str, str] = {}
     try:
         name = _name(name, "name", _("Enter your agency's name."))
@@ -96,12 +99,23 @@ def update_agency(
         for key, value in changes.items():
             setattr(agency, key, value)
         audit.record("agency.updated", agency, actor=actor, changed=sorted(changes))
-        db.session.commit()
     return agency
 
 
+@use_case
+def set_logo(agency: Agency, stream: BinaryIO, actor: User | None = None) -> Agency:
+    """Store a new logo (checked by its bytes), point the agency at it and audit.  The
+    commit drops the file it replaced; a rollback drops the new file instead."""
+    new_path = storage.save_agency_logo(agency.id, stream)
+    storage.replace_on_commit(new_path, agency.logo_path)
+    agency.logo_path = new_path
+    audit.record("agency.logo_uploaded", agency, actor=actor)
+    return agency
+
+
+@use_case
 def update_profile(user: User, *, name: str | None, locale: str | None) -> User:
-    """A member changes their own name and language.  Commits."""
+    """A member changes their own name and language."""
     fields: dict[str, str] = {}
     try:
         name = _name(name, "name", _("Enter your name."))
@@ -116,12 +130,12 @@ def update_profile(user: User, *, name: str | None, locale: str | None) -> User:
     if (user.name, user.locale) != (name, locale):
         user.name, user.locale = name, locale
         audit.record("user.profile_updated", user, actor=user)
-        db.session.commit()
     return user
 
 
+@use_case
 def change_password(user: User, *, current: str, new: str) -> None:
-    """Check the current password, set the new one and end every other session.  Commits.
+    """Check the current password, set the new one and end every other session.
 
     Rotating ``session_version`` also ends the caller's own cookie session: the web view
     signs the person in again afterwards.
@@ -133,7 +147,6 @@ def change_password(user: User, *, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.end_all_sessions()
     audit.record("user.password_changed", user, actor=user)
-    db.session.commit()
 
 
 # --- The owner's logs ------------------------------------------------------------------------

@@ -7,9 +7,6 @@ links, calendar items: five SELECTs whatever the plan's size), all through the t
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,8 +21,7 @@ from saas.domain.alignment.types import (
 from saas.extensions import db
 from saas.models.goals import Audience, Goal
 from saas.models.plans import CalendarItem, Campaign, PlanRevision
-
-_CAMPAIGN_FIELDS = {f.name for f in dataclasses.fields(CampaignIn)}
+from saas.services.plans import CampaignData
 
 
 def goals_of(brand_id: int) -> list[Goal]:
@@ -82,29 +78,22 @@ def audience_in(audience: Audience) -> AudienceIn:
 
 
 def campaign_in(campaign: Campaign) -> CampaignIn:
-    values: dict[str, Any] = {
-        "id": campaign.id,
-        "name": campaign.name,
-        "networks": tuple(campaign.networks or ()),
-        "format": campaign.format,
-        "objective": campaign.objective,
-        "kpi": campaign.kpi,
-        "kpi_baseline": campaign.kpi_baseline,
-        "kpi_target": campaign.kpi_target,
-        "audience_id": campaign.audience_id,
-        "start_date": campaign.start_date,
-        "end_date": campaign.end_date,
-        "duration_rationale": campaign.duration_rationale,
-        "budget": float(campaign.budget) if campaign.budget is not None else None,
-        "goal_links": tuple(
-            GoalLinkIn(goal_id=link.goal_id, contribution=link.contribution)
-            for link in sorted(campaign.goal_links, key=lambda link: link.goal_id)
+    """The engine's view of a campaign row (goal links loaded); the field names are the
+    plans service's, so ``CampaignData`` carries them across."""
+    data = CampaignData.from_row(campaign)
+    values = data.columns()
+    values["networks"] = tuple(data.networks)
+    values["budget"] = float(data.budget) if data.budget is not None else None
+    return CampaignIn(
+        id=campaign.id,
+        goal_links=tuple(
+            GoalLinkIn(goal_id=goal_id, contribution=contribution)
+            for goal_id, contribution in data.goal_links
         ),
-    }
-    if "key" in _CAMPAIGN_FIELDS:
         # Calendar items point at campaigns by their stable key.
-        values["key"] = campaign.key
-    return CampaignIn(**values)
+        key=data.key,
+        **values,
+    )
 
 
 def inputs_for(

@@ -21,6 +21,7 @@ from saas.permissions import can
 from saas.services import audit
 from saas.services.errors import Forbidden, ValidationFailed
 from saas.services.goals import number, text, unknown_fields
+from saas.transactions import use_case
 
 FIELDS = ("name", "description", "networks", "engages")
 NAME_MAX = 120
@@ -114,6 +115,7 @@ def clean(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     return out
 
 
+@use_case
 def create(actor: Membership, brand: Brand, data: Mapping[str, Any]) -> Audience:
     ensure_can_edit(actor)
     values = clean(data)
@@ -126,10 +128,10 @@ def create(actor: Membership, brand: Brand, data: Mapping[str, Any]) -> Audience
         brand_id=brand.id,
         networks={r["network"]: r["share"] for r in values["networks"]} or None,
     )
-    db.session.commit()
     return audience
 
 
+@use_case
 def update(actor: Membership, audience: Audience, data: Mapping[str, Any]) -> Audience:
     ensure_can_edit(actor)
     values = clean(data, partial=True)
@@ -139,7 +141,6 @@ def update(actor: Membership, audience: Audience, data: Mapping[str, Any]) -> Au
     for key, value in changed.items():
         setattr(audience, key, value)
     audit.record("audience.updated", audience, changed=sorted(changed))
-    db.session.commit()
     return audience
 
 

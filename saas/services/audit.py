@@ -39,7 +39,9 @@ def record(
     agency_id: int | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Add an audit event to the session; it is written with the caller's commit."""
+    """Add an audit event to the session: it is committed with the change it records, in
+    the same unit of work, so there is never one without the other.  Flush it in the
+    tenant scope it belongs to (the caller's, or ``agency_id``'s)."""
     origin = _origin.get() or _NO_ORIGIN
     event = AuditEvent(
         action=action,

@@ -22,6 +22,7 @@ from saas.i18n import gettext as _
 from saas.models import Brand, BrandAccess, Membership
 from saas.services import audit, storage
 from saas.services.errors import ValidationFailed
+from saas.transactions import use_case
 from tenants.context import current_scope, tenant_scope
 from tenants.models import Role, utcnow
 
@@ -211,6 +212,7 @@ def all_consultants() -> list[Membership]:
 # --- changing -----------------------------------------------------------------------------
 
 
+@use_case
 def create(actor: Membership, data: Mapping[str, Any]) -> Brand:
     """Create a brand; a consultant limited to assigned brands is assigned to it."""
     values = clean(data)
@@ -226,60 +228,48 @@ def create(actor: Membership, data: Mapping[str, Any]) -> Brand:
             brand.access.append(BrandAccess(agency_id=brand.agency_id, membership_id=actor.id))
             db.session.flush()
     audit.record("brand.created", brand, **{k: v for k, v in values.items() if v})
-    db.session.commit()
     return brand
 
 
+@use_case
 def update(brand: Brand, data: Mapping[str, Any], logo: BinaryIO | None = None) -> Brand:
-    """Change the fields given (and the logo, if one is sent) in one commit.
+    """Change the fields given (and the logo, if one is sent) in one transaction.
 
     A refusal of any field or of the logo changes nothing.  Unchanged values are not audited.
     """
     values = clean(data, partial=True)
     changed = {k: v for k, v in values.items() if getattr(brand, k) != v}
     new_logo = storage.save_brand_logo(brand.agency_id, brand.id, logo) if logo else None
+    if new_logo:
+        storage.replace_on_commit(new_logo, brand.logo_path)
     if changed:
         before = {k: getattr(brand, k) for k in changed}
         for key, value in changed.items():
             setattr(brand, key, value)
         audit.record("brand.updated", brand, changed=sorted(changed), before=before)
-    old_logo = brand.logo_path
     if new_logo:
         brand.logo_path = new_logo
         audit.record("brand.logo_uploaded", brand)
-    if changed or new_logo:
-        _commit_logo_change(new_logo, old_logo)
     return brand
 
 
-def _commit_logo_change(new_logo: str | None, old_logo: str | None) -> None:
-    """Commit; on failure drop the file just written, on success the one it replaced."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.delete(new_logo)
-        raise
-    if new_logo and old_logo and old_logo != new_logo:
-        storage.delete(old_logo)
-
-
+@use_case
 def archive(brand: Brand) -> Brand:
     if brand.archived_at is None:
         brand.archived_at = utcnow()
         audit.record("brand.archived", brand)
-        db.session.commit()
     return brand
 
 
+@use_case
 def restore(brand: Brand) -> Brand:
     if brand.archived_at is not None:
         brand.archived_at = None
         audit.record("brand.restored", brand)
-        db.session.commit()
     return brand
 
 
+@use_case
 def assign_consultants(brand: Brand, membership_ids: Iterable[int]) -> Brand:
     """Make exactly these consultants assigned to the brand (client people are untouched)."""
     wanted = {int(i) for i in membership_ids}
@@ -303,7 +293,6 @@ def assign_consultants(brand: Brand, membership_ids: Iterable[int]) -> Brand:
             added=added or None,
             removed=removed or None,
         )
-        db.session.commit()
     return brand
 
 

@@ -9,10 +9,10 @@ scope applies without a filter here.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,8 +23,10 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Brand, Goal, GoalCheckin, Membership
 from saas.permissions import can
-from saas.services import audit
+from saas.services import audit, validation
 from saas.services.errors import Forbidden, ValidationFailed
+from saas.services.validation import unknown_fields
+from saas.transactions import use_case
 
 FIELDS = (
     "title",
@@ -49,7 +51,6 @@ UNIT_MAX = 40
 OWNER_MAX = 120
 DESCRIPTION_MAX = 5000
 COMMENT_MAX = 2000
-NUMBER_MAX = 1e12
 # A check-in may be dated tomorrow (time zones), never later.
 CHECKIN_FUTURE_DAYS = 1
 
@@ -67,126 +68,61 @@ def ensure_can_edit(actor: Membership) -> None:
         raise Forbidden(_("Your role can read goals but not change them."))
 
 
-# --- parsing helpers (shared with the audiences service) ----------------------------------
+# --- field checks ---------------------------------------------------------------------------
+# Forms send text, the API typed values: numbers are read ``from_form`` for both.
 
 
-def text(
-    data: Mapping[str, Any],
-    field: str,
-    errors: dict[str, str],
-    *,
-    limit: int,
-    required: str | None = None,
-    multiline: bool = False,
-) -> str | None:
-    """A trimmed string (``None`` when empty); ``required`` is the message when missing."""
-    value = data.get(field)
-    if value is not None and not isinstance(value, str):
-        errors[field] = _("Enter text.")
-        return None
-    value = (value or "").strip() if multiline else " ".join((value or "").split())
-    if not value:
-        if required:
-            errors[field] = required
-        return None
-    if len(value) > limit:
-        errors[field] = _("Use at most %(n)d characters.", n=limit)
-        return None
-    return value
+def text(data: Mapping[str, Any], field: str, errors: dict[str, str], **options: Any) -> str | None:
+    """``validation.text`` of ``data[field]``, for the audiences service."""
+    return validation.text(data.get(field), field, errors, **options)
 
 
 def number(
-    data: Mapping[str, Any],
-    field: str,
-    errors: dict[str, str],
-    *,
-    required: str | None = None,
-    low: float = -NUMBER_MAX,
-    high: float = NUMBER_MAX,
+    data: Mapping[str, Any], field: str, errors: dict[str, str], **options: Any
 ) -> float | None:
-    """A finite number within ``low``–``high``, from a number or a string like "1 234,5"."""
-    value = data.get(field)
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", "")
-        if value == "":
-            value = None
-    if value is None:
-        if required:
-            errors[field] = required
-        return None
-    if isinstance(value, bool):
-        errors[field] = _("Enter a number.")
-        return None
-    try:
-        result = float(value)
-    except (TypeError, ValueError, OverflowError):
-        errors[field] = _("Enter a number.")
-        return None
-    if not math.isfinite(result):
-        errors[field] = _("Enter a number.")
-        return None
-    if not low <= result <= high:
-        errors[field] = _(
-            "Enter a number between %(low)s and %(high)s.",
-            low=_short(low),
-            high=_short(high),
-        )
-        return None
-    return result
+    """``validation.number`` of ``data[field]`` as a form sends it, for the audiences service."""
+    return validation.number(data.get(field), field, errors, from_form=True, **options)
 
 
-def _short(value: float) -> str:
-    return f"{value:g}" if abs(value) >= 1e6 else f"{value:,.0f}"
+Check = Callable[[Any, str, dict[str, str]], Any]
 
 
-def iso_date(
-    data: Mapping[str, Any], field: str, errors: dict[str, str], *, required: str | None = None
-) -> date | None:
-    """A date from a ``date`` or an ISO 8601 string (YYYY-MM-DD)."""
-    value = data.get(field)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        raw = value.strip()
-        try:
-            # Exactly YYYY-MM-DD: fromisoformat alone would also take "20270131".
-            if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
-                return date.fromisoformat(raw)
-        except ValueError:
-            pass
-        errors[field] = _("Enter a date as YYYY-MM-DD.")
-        return None
-    if value in (None, ""):
-        if required:
-            errors[field] = required
-        return None
-    errors[field] = _("Enter a date as YYYY-MM-DD.")
-    return None
-
-
-def choice(
-    data: Mapping[str, Any],
-    field: str,
-    options: Sequence[str],
-    errors: dict[str, str],
-    *,
-    default: str | None = None,
-    message: str,
-) -> str | None:
-    value = data.get(field)
-    if value in (None, "") and default is not None:
-        return default
-    if value not in options:
-        errors[field] = message
-        return None
-    return value
-
-
-def unknown_fields(data: Mapping[str, Any], allowed: Sequence[str], errors: dict[str, str]) -> None:
-    for key in sorted(set(data) - set(allowed)):
-        errors[str(key)] = _("Unknown field.")
+def _goal_checks() -> dict[str, Check]:
+    """How each of ``FIELDS`` is checked (built per call: the messages are translated)."""
+    return {
+        "title": partial(
+            validation.text, limit=TITLE_MAX, required=_("Name the goal, in a few words.")
+        ),
+        "description": partial(validation.text, limit=DESCRIPTION_MAX, multiline=True),
+        "metric": partial(
+            validation.text,
+            limit=METRIC_MAX,
+            required=_("Say what you will measure, such as “Instagram followers”."),
+        ),
+        "unit": partial(validation.text, limit=UNIT_MAX),
+        "baseline": partial(
+            validation.number, from_form=True, required=_("Enter where the metric stands today.")
+        ),
+        "target": partial(
+            validation.number, from_form=True, required=_("Enter the value to reach.")
+        ),
+        "start_date": validation.iso_date,
+        "due_date": partial(validation.iso_date, required=_("Enter the date the target is due.")),
+        "priority": partial(
+            validation.choice,
+            options=PRIORITIES,
+            default="medium",
+            message=_("Choose high, medium or low."),
+        ),
+        "weight": partial(validation.number, from_form=True, low=0, high=100),
+        "owner_name": partial(validation.text, limit=OWNER_MAX),
+        "status": partial(
+            validation.choice,
+            options=STATUSES,
+            default="active",
+            message=_("Choose active, achieved or dropped."),
+        ),
+    }
 
 
 # --- goals --------------------------------------------------------------------------------
@@ -195,89 +131,27 @@ def unknown_fields(data: Mapping[str, Any], allowed: Sequence[str], errors: dict
 def clean(data: Mapping[str, Any], *, goal: Goal | None = None) -> dict[str, Any]:
     """Check goal fields.  With ``goal`` (an update) only the keys present are checked, and
     the rules that join two fields use the goal's current value for the one not sent."""
-    partial = goal is not None
+    partial_update = goal is not None
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     unknown_fields(data, FIELDS, errors)
+    for name, check in _goal_checks().items():
+        if not partial_update or name in data:
+            out[name] = check(data.get(name), name, errors)
 
-    def wanted(name: str) -> bool:
-        return not partial or name in data
+    def pair(first: str, second: str) -> tuple[Any, Any] | None:
+        """Both values of a rule that joins two fields (the goal's for the one not sent),
+        or ``None`` when either is missing or refused or neither was sent."""
+        if first in errors or second in errors or not (first in out or second in out):
+            return None
+        values = [out[n] if n in out else getattr(goal, n, None) for n in (first, second)]
+        return None if None in values else (values[0], values[1])
 
-    if wanted("title"):
-        out["title"] = text(
-            data, "title", errors, limit=TITLE_MAX, required=_("Name the goal, in a few words.")
-        )
-    if wanted("description"):
-        out["description"] = text(
-            data, "description", errors, limit=DESCRIPTION_MAX, multiline=True
-        )
-    if wanted("metric"):
-        out["metric"] = text(
-            data,
-            "metric",
-            errors,
-            limit=METRIC_MAX,
-            required=_("Say what you will measure, such as “Instagram followers”."),
-        )
-    if wanted("unit"):
-        out["unit"] = text(data, "unit", errors, limit=UNIT_MAX)
-    if wanted("baseline"):
-        out["baseline"] = number(
-            data, "baseline", errors, required=_("Enter where the metric stands today.")
-        )
-    if wanted("target"):
-        out["target"] = number(data, "target", errors, required=_("Enter the value to reach."))
-    if wanted("start_date"):
-        out["start_date"] = iso_date(data, "start_date", errors)
-    if wanted("due_date"):
-        out["due_date"] = iso_date(
-            data, "due_date", errors, required=_("Enter the date the target is due.")
-        )
-    if wanted("priority"):
-        out["priority"] = choice(
-            data,
-            "priority",
-            PRIORITIES,
-            errors,
-            default="medium",
-            message=_("Choose high, medium or low."),
-        )
-    if wanted("weight"):
-        out["weight"] = number(data, "weight", errors, low=0, high=100)
-    if wanted("owner_name"):
-        out["owner_name"] = text(data, "owner_name", errors, limit=OWNER_MAX)
-    if wanted("status"):
-        out["status"] = choice(
-            data,
-            "status",
-            STATUSES,
-            errors,
-            default="active",
-            message=_("Choose active, achieved or dropped."),
-        )
-
-    def merged(name: str) -> Any:
-        return out[name] if name in out else getattr(goal, name, None)
-
-    baseline, target = merged("baseline"), merged("target")
-    if (
-        "baseline" not in errors
-        and "target" not in errors
-        and baseline is not None
-        and target is not None
-        and baseline == target
-        and ("baseline" in out or "target" in out)
-    ):
+    levels = pair("baseline", "target")
+    if levels is not None and levels[0] == levels[1]:
         errors["target"] = _("The target must differ from the baseline.")
-    start, due = merged("start_date"), merged("due_date")
-    if (
-        "start_date" not in errors
-        and "due_date" not in errors
-        and start is not None
-        and due is not None
-        and start > due
-        and ("start_date" in out or "due_date" in out)
-    ):
+    days = pair("start_date", "due_date")
+    if days is not None and days[0] > days[1]:
         errors["due_date"] = _("The due date cannot be before the start date.")
 
     if errors:
@@ -285,6 +159,7 @@ def clean(data: Mapping[str, Any], *, goal: Goal | None = None) -> dict[str, Any
     return out
 
 
+@use_case
 def create(actor: Membership, brand: Brand, data: Mapping[str, Any]) -> Goal:
     ensure_can_edit(actor)
     values = clean(data)
@@ -292,10 +167,10 @@ def create(actor: Membership, brand: Brand, data: Mapping[str, Any]) -> Goal:
     db.session.add(goal)
     db.session.flush()
     audit.record("goal.created", goal, brand_id=brand.id, **_audit_values(values))
-    db.session.commit()
     return goal
 
 
+@use_case
 def update(actor: Membership, goal: Goal, data: Mapping[str, Any]) -> Goal:
     """Change the fields given; a refusal of any field changes nothing."""
     ensure_can_edit(actor)
@@ -311,7 +186,6 @@ def update(actor: Membership, goal: Goal, data: Mapping[str, Any]) -> Goal:
     audit.record(
         "goal.updated", goal, changed=sorted(changed), before=_audit_values(before, keep_none=True)
     )
-    db.session.commit()
     return goal
 
 
@@ -344,16 +218,23 @@ def brand_today(brand: Brand | None) -> date:
 def clean_checkin(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
     errors: dict[str, str] = {}
     unknown_fields(data, CHECKIN_FIELDS, errors)
-    day = iso_date(data, "date", errors, required=_("Enter the date of this value."))
+    day = validation.iso_date(
+        data.get("date"), "date", errors, required=_("Enter the date of this value.")
+    )
     if day is not None and day > today + timedelta(days=CHECKIN_FUTURE_DAYS):
         errors["date"] = _("A check-in cannot be dated in the future.")
-    value = number(data, "value", errors, required=_("Enter the value measured."))
-    comment = text(data, "comment", errors, limit=COMMENT_MAX, multiline=True)
+    value = validation.number(
+        data.get("value"), "value", errors, from_form=True, required=_("Enter the value measured.")
+    )
+    comment = validation.text(
+        data.get("comment"), "comment", errors, limit=COMMENT_MAX, multiline=True
+    )
     if errors:
         raise ValidationFailed(_("Please correct the highlighted fields."), errors)
     return {"date": day, "value": value, "comment": comment}
 
 
+@use_case
 def add_checkin(
     actor: Membership, goal: Goal, data: Mapping[str, Any], *, today: date | None = None
 ) -> GoalCheckin:
@@ -375,7 +256,6 @@ def add_checkin(
         date=values["date"].isoformat(),
         value=values["value"],
     )
-    db.session.commit()
     return checkin
 
 

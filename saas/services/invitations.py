@@ -7,14 +7,13 @@ tenants (``system_scope``) and does everything else inside the invitation's own 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from saas.extensions import db
@@ -24,14 +23,13 @@ from saas.permissions import invitable_roles
 from saas.services import audit
 from saas.services.accounts import check_password_strength, find_user_by_email, normalise_email
 from saas.services.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from saas.services.hashing import hash_token
+from saas.services.mail import queue_email
 from saas.services.members import check_brand_requirement, parse_role, resolve_brands
 from saas.services.passwords import hash_password, verify_password
+from saas.transactions import use_case
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def accept_url(raw_token: str) -> str:
@@ -61,6 +59,7 @@ def _role_words(role: str | Role) -> str:
     }.get(str(Role(role).value), str(role))
 
 
+@use_case
 def invite(
     inviter: Membership,
     email: str,
@@ -68,7 +67,7 @@ def invite(
     brand_ids: Iterable[int] = (),
     all_brands: bool = False,
 ) -> tuple[Invitation, str]:
-    """Invite ``email`` to the inviter's agency.  Returns the row and the raw token.  Commits."""
+    """Invite ``email`` to the inviter's agency.  Returns the row and the raw token."""
     fields: dict[str, str] = {}
     parsed_role: Role | None = None
     try:
@@ -124,12 +123,12 @@ def invite(
         all_brands=invitation.all_brands,
         actor=inviter.user,
     )
-    db.session.commit()
     return invitation, raw
 
 
+@use_case
 def resend(actor: Membership, invitation: Invitation) -> str:
-    """Issue a fresh token (the old link stops working) and email it again.  Commits."""
+    """Issue a fresh token (the old link stops working) and email it again."""
     if not invitation.is_pending and (invitation.accepted_at or invitation.revoked_at):
         msg = _("This invitation was already used or revoked. Send a new one.")
         raise Gone(msg)
@@ -138,12 +137,12 @@ def resend(actor: Membership, invitation: Invitation) -> str:
     brands = resolve_brands_lenient(invitation.brand_ids)
     _send(invitation, raw, actor, brands)
     audit.record("invitation.resent", invitation, actor=actor.user)
-    db.session.commit()
     return raw
 
 
+@use_case
 def revoke(actor: Membership, invitation: Invitation) -> None:
-    """Revoke a pending invitation: its link answers "expired" from now on.  Commits."""
+    """Revoke a pending invitation: its link answers "expired" from now on."""
     _check_may_invite(actor, Role(invitation.role))
     if invitation.accepted_at is not None:
         msg = _("This invitation was already accepted.")
@@ -151,10 +150,9 @@ def revoke(actor: Membership, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         audit.record("invitation.revoked", invitation, actor=actor.user)
-    db.session.commit()
 
 
-def pending_query():  # type: ignore[no-untyped-def]
+def pending_query() -> Select[tuple[Invitation]]:
     return (
         select(Invitation)
         .where(
@@ -197,7 +195,6 @@ def invitation_locale(invitation: Invitation, agency: Agency, brands: list[Brand
 
 
 def _send(invitation: Invitation, raw: str, inviter: Membership, brands: list[Brand]) -> None:
-    from saas.services.mail import queue_email
 
     agency = inviter.agency
     locale = invitation_locale(invitation, agency, brands)
@@ -281,10 +278,11 @@ def offer(raw_token: str) -> Offer:
     )
 
 
+@use_case
 def accept_as_new_user(
     raw_token: str, name: str, password: str | None, *, locale: str | None = None
 ) -> Membership:
-    """Create the account for the invited email and join.  Commits.
+    """Create the account for the invited email and join.
 
     Staff choose a password.  Client users (leaders, teams) may leave it empty: they sign
     in by emailed link, and a password typed here is checked and set like any other.
@@ -327,13 +325,14 @@ def accept_as_new_user(
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        db.session.rollback()  # a failed flush leaves the session unusable until then
         raise Gone(
             _("This invitation has already been used. Sign in instead."), code="used"
         ) from None
     return _join(invitation, user, claimed=True)
 
 
+@use_case
 def accept_with_password(raw_token: str, password: str) -> Membership | None:
     """For an existing account: accept when the password matches; None when it does not."""
     invitation = find(raw_token)
@@ -346,8 +345,9 @@ def accept_with_password(raw_token: str, password: str) -> Membership | None:
     return _join(invitation, user)
 
 
+@use_case
 def accept_as_user(raw_token: str, user: User) -> Membership:
-    """The signed-in user accepts; the invitation must be for their email.  Commits."""
+    """The signed-in user accepts; the invitation must be for their email."""
     invitation = find(raw_token)
     if user.email != invitation.email:
         raise Forbidden(
@@ -373,14 +373,12 @@ def _claim(invitation: Invitation) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        db.session.rollback()
         raise Gone(_("This invitation has already been used. Sign in instead."), code="used")
 
 
 def _join(invitation: Invitation, user: User, *, claimed: bool = False) -> Membership:
     with tenant_scope(invitation.agency_id):
         if db.session.scalar(select(Membership.id).where(Membership.user_id == user.id)):
-            db.session.rollback()
             msg = _("You are already a member of this agency. Sign in instead.")
             raise Conflict(msg, code="already_member")
         if not claimed:
@@ -405,7 +403,7 @@ def _join(invitation: Invitation, user: User, *, claimed: bool = False) -> Membe
                 )
         user.last_login_at = utcnow()
         audit.record("invitation.accepted", invitation, role=role.value, actor=user)
-        db.session.commit()
+        db.session.flush()
         db.session.refresh(membership)
         return membership
 

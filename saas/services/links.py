@@ -7,7 +7,6 @@ cannot both succeed.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -19,6 +18,8 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import OneTimeToken, User
 from saas.services.errors import Gone
+from saas.services.hashing import hash_token
+from saas.transactions import use_case
 from tenants.models import utcnow
 
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
@@ -27,10 +28,6 @@ PURPOSES = (PASSWORD_RESET, MAGIC_LINK)
 
 # Tokens are URL-safe and long enough that guessing is hopeless; cap what we look up.
 _MAX_TOKEN_LENGTH = 128
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def ttl(purpose: str) -> timedelta:
@@ -84,7 +81,7 @@ def peek(raw: str, purpose: str) -> OneTimeToken:
 def consume(raw: str, purpose: str) -> User:
     """Mark the token used and return its user; raises ``Gone`` if it was used or expired.
 
-    The caller commits (with whatever the token authorises, in the same transaction).
+    It is committed with whatever the token authorises, in the caller's unit of work.
     """
     token = peek(raw, purpose)
     now = utcnow()
@@ -119,8 +116,9 @@ def revoke_outstanding(user: User, purpose: str) -> int:
     return int(result.rowcount or 0)
 
 
+@use_case
 def revoke_raw(raw: str, purpose: str) -> None:
-    """Spend one link that must not be used (its email was never delivered).  Commits."""
+    """Spend one link that must not be used (its email was never delivered)."""
     db.session.execute(
         update(OneTimeToken)
         .where(
@@ -131,4 +129,3 @@ def revoke_raw(raw: str, purpose: str) -> None:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()

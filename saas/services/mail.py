@@ -28,6 +28,7 @@ from sqlalchemy import select
 from saas.extensions import db
 from saas.models import OutboxMessage, User
 from saas.services import links
+from saas.transactions import commit_now, use_case
 from tenants.models import utcnow
 from worker.queue import enqueue_after_commit, retries_left
 
@@ -67,7 +68,8 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
 def queue_email(
     *, to: str, template: str, locale: str | None = None, kind: str | None = None, **context: Any
 ) -> OutboxMessage:
-    """Write the message to the outbox; it is delivered after the caller commits."""
+    """Write the message to the outbox; it is delivered once the caller's unit of work
+    commits (and never, if it rolls back)."""
     locale = locale if locale in ("en", "ar") else "en"
     subject, text, html = render_email(template, locale, **context)
     message = OutboxMessage(
@@ -125,6 +127,7 @@ def is_account_mail(message: OutboxMessage) -> bool:
     return message.kind in ACCOUNT_MAIL
 
 
+@use_case
 def deliver(message_id: int) -> None:
     """Send one message; on failure record the error and re-raise so the queue retries."""
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
@@ -132,7 +135,7 @@ def deliver(message_id: int) -> None:
         return
     message.status = "sending"
     message.attempts += 1
-    db.session.commit()
+    commit_now("the outbox shows the message as sending, and counts the attempt, meanwhile")
     issued: str | None = None
     try:
         if is_account_mail(message):
@@ -148,22 +151,21 @@ def deliver(message_id: int) -> None:
         left = retries_left()
         message.status = "failed" if not left else "retrying"
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        db.session.commit()
+        commit_now("the failure is recorded though the job fails: the queue retries it")
         raise
     message.status = "sent"
     message.sent_at = utcnow()
     message.last_error = None
-    db.session.commit()
 
 
 def _render_account_mail(message: OutboxMessage) -> tuple[str, str, str, str | None]:
-    """Issue the link now and render the message around it; commits the token only."""
+    """Issue the link now and render the message around it; commits the token at once."""
     purpose = ACCOUNT_MAIL[message.kind]
     user = db.session.scalar(select(User).where(User.id == message.user_id))
     if user is None or not user.is_active or user.email != message.to_email:
         raise RuntimeError("the account this link was for no longer exists")
     raw = links.issue(user, purpose)
-    db.session.commit()  # the link must work by the time the email arrives
+    commit_now("the link must work by the time the email arrives")
     context = dict(message.context or {})
     context["ttl_minutes"] = int(links.ttl(purpose).total_seconds() // 60)
     subject, text, html = render_email(
@@ -213,6 +215,7 @@ def _send_smtp(email: EmailMessage) -> None:
         smtp.send_message(email)
 
 
+@use_case
 def requeue_stale(older_than_minutes: int = 10) -> int:
     """Re-enqueue messages whose job was lost (e.g. Redis restarted).  Returns how many."""
     cutoff = utcnow() - timedelta(minutes=older_than_minutes)
@@ -226,5 +229,4 @@ def requeue_stale(older_than_minutes: int = 10) -> int:
         message.job_id = enqueue_after_commit(
             db.session, "worker.jobs.email.deliver_email", message.id, message.agency_id
         )
-    db.session.commit()
     return len(stale)

@@ -16,6 +16,7 @@ from saas.i18n import gettext as _
 from saas.models import ApiToken, Brand, BrandAccess, Membership, User
 from saas.services import audit
 from saas.services.errors import Conflict, Forbidden, ValidationFailed
+from saas.transactions import use_case
 from tenants.models import Role, utcnow
 
 
@@ -90,6 +91,7 @@ def check_brand_requirement(role: Role, brands: list[Brand], field: str = "brand
         raise ValidationFailed(msg, {field: msg})
 
 
+@use_case
 def change_role(
     actor: Membership,
     membership: Membership,
@@ -97,7 +99,7 @@ def change_role(
     brand_ids: Iterable[int] = (),
     all_brands: bool = False,
 ) -> Membership:
-    """Set a member's role and brands.  The last owner cannot be demoted.  Commits."""
+    """Set a member's role and brands.  The last owner cannot be demoted."""
     new_role = parse_role(role)
     brands = resolve_brands(brand_ids) if new_role != Role.OWNER else []
     check_brand_requirement(new_role, brands)
@@ -128,10 +130,10 @@ def change_role(
         all_brands=membership.all_brands,
         actor=actor.user,
     )
-    db.session.commit()
     return membership
 
 
+@use_case
 def remove(actor: Membership, membership: Membership) -> None:
     """Remove a member: membership and brand access go, their tokens and sessions end."""
     if membership.id == actor.id:
@@ -157,4 +159,3 @@ def remove(actor: Membership, membership: Membership) -> None:
         actor=actor.user,
     )
     db.session.delete(membership)
-    db.session.commit()

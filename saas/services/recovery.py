@@ -17,8 +17,9 @@ A kind's function is called as ``func(older_than_minutes)`` and must:
   still waiting or running;
 * treat work as stuck only after ``older_than_minutes`` of waiting (its job may simply be
   on the way), except where it can tell for sure that the job died;
-* enter the tenant scope it needs, commit its own changes, and return how many rows it
-  re-enqueued, failed or sent.
+* enter the tenant scope it needs, flush its changes there, and return how many rows it
+  re-enqueued, failed or sent.  ``requeue_all`` commits each kind on its own, so one
+  kind's failure undoes none of the others.
 
 A later feature registers its own kind, from its service module or at the foot of this one::
 
@@ -32,6 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from saas.extensions import db
+from saas.services.mail import requeue_stale
+from saas.transactions import commit_now
+from tenants.context import system_scope
+from worker.queue import resolve
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +52,6 @@ class Kind:
     def run(self, older_than_minutes: float) -> int:
         func = self.func
         if isinstance(func, str):
-            from worker.queue import resolve
-
             func = resolve(func)
         return int(func(older_than_minutes))
 
@@ -85,7 +88,9 @@ def requeue_all(older_than_minutes: float = 10) -> dict[str, int]:
     for kind in kinds():
         try:
             counts[kind.name] = kind.run(older_than_minutes)
+            commit_now("each kind of recovery is its own unit: a later failure keeps it")
         except Exception as error:  # noqa: BLE001 - reported below, after the other kinds
+            counts.pop(kind.name, None)
             db.session.rollback()
             log.exception("recovery of %s failed", kind.name)
             failed[kind.name] = error
@@ -96,8 +101,6 @@ def requeue_all(older_than_minutes: float = 10) -> dict[str, int]:
 
 def _emails(older_than_minutes: float) -> int:
     """Outbox messages still ``queued`` or ``sending`` (their job was lost or died)."""
-    from saas.services.mail import requeue_stale
-    from tenants.context import system_scope
 
     # requeue_stale reads every agency's outbox and enqueues each message with its own
     # agency id; the delivery job re-enters that tenant's scope, and leaves a sent

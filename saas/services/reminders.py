@@ -33,6 +33,7 @@ from saas.services import audit
 from saas.services.accounts import email_locale
 from saas.services.errors import ValidationFailed
 from saas.services.mail import queue_email
+from saas.transactions import commit_now
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
 
@@ -79,7 +80,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
 
 def _remind_agency(plan_ids: list[int], now: datetime) -> int:
-    """Within one agency's scope: send what is due for these plans, then commit."""
+    """Within one agency's scope: send what is due for these plans, then commit (each
+    agency is its own unit: the plans' row locks go with its commit)."""
     agency = db.session.scalar(select(Agency))
     if agency is None:
         return 0
@@ -124,7 +126,7 @@ def _remind_agency(plan_ids: list[int], now: datetime) -> int:
             recipients = [m for m in members.values() if m.role == Role.OWNER]
             sent += _send(plan, brand, agency, recipients, STAGE_OWNER, waited)
             plan.reminders_sent = STAGE_OWNER
-    db.session.commit()
+    commit_now("each agency's reminders are their own unit: another agency's failure keeps them")
     return sent
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from saas.extensions import db
 from saas.models import User, UserSession
 from saas.services.links import hash_token
+from saas.transactions import commit_now, use_case
 from tenants.models import utcnow
 
 # Writing ``last_seen_at`` on every request would turn each page view into a write.
@@ -97,13 +98,14 @@ def load(login_id: str) -> User | None:
         db.session.execute(
             update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
         )
-        db.session.commit()
+        commit_now("a session's last use is recorded even when the request fails")
     user.login_sid = sid  # type: ignore[attr-defined]
     return user
 
 
+@use_case
 def end(user: User) -> None:
-    """End the session this request is signed in with.  Commits."""
+    """End the session this request is signed in with."""
     sid = getattr(user, "login_sid", None)
     if sid:
         db.session.execute(
@@ -111,7 +113,6 @@ def end(user: User) -> None:
             .where(UserSession.sid_hash == hash_token(sid), UserSession.ended_at.is_(None))
             .values(ended_at=utcnow())
         )
-    db.session.commit()
 
 
 def end_all(user: User) -> int:

@@ -16,6 +16,7 @@ from flask import current_app
 
 from saas.i18n import gettext as _
 from saas.services.errors import ValidationFailed
+from saas.transactions import on_commit, on_rollback
 
 MAX_LOGO_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
@@ -124,3 +125,11 @@ def delete(relative: str | None) -> None:
     path = resolve(relative)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def replace_on_commit(new_path: str, old_path: str | None) -> None:
+    """A file just written for a row: once the transaction commits, the file it replaces
+    goes; if the transaction rolls back, the new file goes instead.  No orphan either way."""
+    on_rollback(lambda: delete(new_path))
+    if old_path and old_path != new_path:
+        on_commit(lambda: delete(old_path))

@@ -1,8 +1,8 @@
 """Personal access tokens for the JSON API.
 
 The plain token is returned once by ``create_token`` and never stored: the database keeps
-its SHA-256 hash (what ``saas.api.base.authenticate`` looks up) and an 8-character prefix
-so people can tell their tokens apart.  Runs in the caller's tenant scope.
+its hash (``saas.services.hashing``, what ``saas.api.base.authenticate`` looks up) and an
+8-character prefix so people can tell their tokens apart.  Runs in the caller's tenant scope.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from saas.models import ApiToken, Membership, User
 from saas.services import audit
 from saas.services.agency import check_plain_text
 from saas.services.errors import NotFound, ValidationFailed
+from saas.services.hashing import hash_token
+from saas.transactions import use_case
 from tenants.models import utcnow
 
 NAME_MAX = 80
@@ -36,11 +38,9 @@ def clean_name(name: str | None) -> str:
     return name
 
 
+@use_case
 def create_token(membership: Membership, name: str | None) -> tuple[ApiToken, str]:
-    """Create a token for ``membership``'s user in its agency.  Commits; returns (row, raw)."""
-    # Imported here: services must not pull in the API package at import time (cycle).
-    from saas.api.base import hash_token
-
+    """Create a token for ``membership``'s user in its agency; returns (row, raw)."""
     name = clean_name(name)
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -53,17 +53,16 @@ def create_token(membership: Membership, name: str | None) -> tuple[ApiToken, st
     db.session.add(token)
     db.session.flush()
     audit.record("token.created", token, actor=membership.user, prefix=token.prefix)
-    db.session.commit()
     return token, raw
 
 
+@use_case
 def revoke_token(token: ApiToken, actor: User | None = None) -> None:
-    """Revoke a token (idempotent).  Commits.  ``actor`` defaults to the request's actor."""
+    """Revoke a token (idempotent).  ``actor`` defaults to the request's actor."""
     if token.revoked_at is not None:
         return
     token.revoked_at = utcnow()
     audit.record("token.revoked", token, actor=actor, prefix=token.prefix)
-    db.session.commit()
 
 
 def tokens_of_user_stmt(user_id: int) -> Select[tuple[ApiToken]]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from saas.extensions import db
 from saas.models import Membership, User
 from saas.services import sessions
+from saas.services.audit import set_actor
 from tenants.context import Scope, reset_scope, set_scope, system_scope, tenant_scope
 
 
@@ -43,7 +44,6 @@ def scope_for(membership: Membership) -> Scope:
 
 
 def enter(membership: Membership) -> None:
-    from saas.services.audit import set_actor
 
     set_actor(membership.user_id, membership.user.email)
     g.membership = membership

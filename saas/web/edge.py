@@ -16,48 +16,35 @@ module refuses those once, before any view runs:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import IntegerConverter
 
+from saas.http.ids import MAX_ID, is_ascii_digits, parse_id
+from saas.http.text import control_char_paths, has_control_chars
 from saas.i18n import lazy_gettext as _l
-from saas.web.common import MAX_ID
+from saas.web.forms import TandemForm
+
+# Re-exported: the checks themselves live in ``saas.http``, shared with the API.
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "BoundedIntConverter",
+    "HostileInput",
+    "control_char_paths",
+    "has_control_chars",
+    "init_edge",
+    "is_ascii_digits",
+    "json_too_deep",
+    "parse_id",
+    "refuse_hostile_input",
+]
 
 MAX_JSON_DEPTH = 32
 
-# C0 controls except tab, newline and carriage return, plus DEL: never legitimate in text.
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a URL not even tab or newline belongs.
 _CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f]")
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-
-
-def has_control_chars(value: str) -> bool:
-    """True when ``value`` holds a character no text field should contain (NUL first of all)."""
-    return _CONTROL_IN_TEXT.search(value) is not None
-
-
-def is_ascii_digits(value: str | None) -> bool:
-    """``str.isdigit`` without its surprises: ``"²"`` and ``"١"`` are digits to it."""
-    return value is not None and _ASCII_DIGITS.fullmatch(value) is not None
-
-
-def parse_id(value: Any) -> int | None:
-    """An id from request input (a string of ASCII digits in the column's range), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 1 <= value <= MAX_ID else None
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if not is_ascii_digits(value) or len(value) > 10:
-        return None
-    number = int(value)
-    return number if 1 <= number <= MAX_ID else None
 
 
 def _digits_at_most(limit: int) -> str:
@@ -122,25 +109,6 @@ def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return brackets.count(b"[") + levels > limit
 
 
-def control_char_paths(value: Any, path: str = "") -> Iterator[str]:
-    """Dotted paths (as pydantic names them: ``campaigns.0.name``) of strings with control
-    characters, keys included; ``value`` is parsed JSON no deeper than ``MAX_JSON_DEPTH``."""
-    if isinstance(value, str):
-        if has_control_chars(value):
-            yield path or "body"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = str(key)
-            if has_control_chars(name):
-                name = name.encode("unicode_escape").decode("ascii")
-                yield f"{path}.{name}" if path else name
-                continue
-            yield from control_char_paths(item, f"{path}.{name}" if path else name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from control_char_paths(item, f"{path}.{index}" if path else str(index))
-
-
 # --- the guard -----------------------------------------------------------------------------
 
 
@@ -161,8 +129,6 @@ def _control_chars_in_url() -> HostileInput:
 def _checked_by_a_form(key: str) -> bool:
     """Whether some ``TandemForm`` has a field of this name (``prefix-name`` included), so
     the form, not this guard, answers for it with an error next to the field."""
-    from saas.web.forms import TandemForm
-
     names = TandemForm.field_names
     return key in names or key.rpartition("-")[2] in names
 

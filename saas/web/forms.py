@@ -3,18 +3,23 @@
 A NUL byte in a form value used to reach PostgreSQL (which refuses NUL in text) and answer 500.
 Checking here, once, means every form shows a field error instead, whatever its fields; values
 that no form field reads are stopped by the guard in ``saas.web.edge``.
+
+``show_errors`` is the one way views put a service's refusal on a form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Field, ValidationError
 from wtforms.fields import FieldList, FormField
 
+from saas.http import has_control_chars, parse_id
 from saas.i18n import lazy_gettext as _l
-from saas.web.edge import has_control_chars, parse_id
+from saas.services.errors import ServiceError
 
 CONTROL_CHARS_MESSAGE = _l("Remove the control characters from this field.")
 
@@ -78,3 +83,24 @@ def optional_id(_form: FlaskForm, field: Field) -> None:
     if raw in (None, "") or parse_id(raw) is not None:
         return
     raise ValidationError(str(_l("Choose from the list.")))
+
+
+def show_errors(
+    form: FlaskForm, err: ServiceError, rename: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's per-field messages next to the form's fields; the rest as one flash.
+
+    ``rename`` maps a service field name to the form's where they differ.  Messages for no
+    field of this form are joined into the flash, so none is lost; with no field messages at
+    all the flash says ``err.message``.
+    """
+    rename = rename or {}
+    leftover: list[str] = []
+    for name, message in err.fields.items():
+        field = form._fields.get(rename.get(name, name))
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            leftover.append(message)
+    if leftover or not err.fields:
+        flash(" ".join(leftover) or err.message, "error")

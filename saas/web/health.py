@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from saas.extensions import db
@@ -67,7 +68,7 @@ register("redis", _redis)
 
 
 @bp.route("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     parts = {check.name: check.probe() for check in CHECKS}
     critical_down = any(c.critical and parts[c.name] == "down" for c in CHECKS)
     degraded = any(state == "down" for state in parts.values())

@@ -7,7 +7,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from saas.web.charts import bar_chart, line_chart, nice_ticks
+from saas.presentation.charts import bar_chart, line_chart, nice_ticks
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "quotes" \x00\x0b'

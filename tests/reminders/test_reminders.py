@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +14,6 @@ from tenants.context import system_scope, tenant_scope
 from tenants.models import utcnow
 from worker.queue import enqueue_after_commit
 
-REDIS_MODE = bool(os.environ.get("REDIS_URL"))
 NOW = utcnow().replace(microsecond=0)
 
 
@@ -275,29 +273,3 @@ def test_the_worker_job_sends_due_reminders(alpha, run_jobs):
     db.session.commit()
 
     assert [m.to_email for m in outbox(alpha, run_jobs)] == ["consultant@alpha.test"]
-
-
-@pytest.mark.skipif(not REDIS_MODE, reason="periodic runs are scheduled on RQ (Redis mode)")
-def test_start_books_one_hourly_run_however_many_workers_start(db_app):
-    from rq.job import Job
-    from rq.registry import ScheduledJobRegistry
-
-    from worker.jobs import reminders as reminder_jobs
-
-    queue = db_app.extensions["tandem_jobs"].queue
-    registry = ScheduledJobRegistry(queue=queue)
-    before = set(registry.get_job_ids())
-    first = reminder_jobs.start(queue)
-    second = reminder_jobs.start(queue)
-    try:
-        assert first == second
-        booked = [
-            j
-            for j in registry.get_job_ids()
-            if j.startswith(reminder_jobs.REMINDERS_JOB_ID) and j not in before
-        ]
-        assert booked == [first]
-        job = Job.fetch(first, connection=queue.connection)
-        assert job.func_name == "worker.jobs.reminders.run_and_reschedule"
-    finally:
-        registry.remove(first, delete_job=True)

@@ -92,7 +92,7 @@ def test_a_summary_agrees_with_the_reviews_own_get(api, alpha, two_reviews):
             assert item[key] == full[key], key
         assert item["finding_count"] == len(full["findings"])
         assert item["open_finding_count"] == sum(f["state"] == "open" for f in full["findings"])
-        assert item["created_at"].endswith("+00:00")
+        assert item["created_at"].endswith("Z")  # issue 9: one wire format, UTC with Z
 
 
 def test_the_payload_has_exactly_the_documented_fields(api, alpha, client, two_reviews):

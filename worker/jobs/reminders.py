@@ -14,20 +14,18 @@ reminders overdue by more than its grace (``reminders.send_overdue``), should a 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
+from saas.services import reminders
 from worker.runtime import job_context
 
 log = logging.getLogger(__name__)
 
-REMINDERS_JOB_ID = "tandem-reminders"
 REMINDERS_EVERY = timedelta(hours=1)
 
 
 def run_reminders() -> int:
     """Send every review reminder that is due.  Returns how many emails were queued."""
-    from saas.services import reminders
 
     with job_context():
         count = reminders.send_due_reminders()
@@ -42,23 +40,3 @@ def run_and_reschedule(every_seconds: int = int(REMINDERS_EVERY.total_seconds())
     Reminders are a periodic task now; this ends the old self-booking chain on upgrade.
     """
     return run_reminders()
-
-
-def start(queue: Any, every: timedelta = REMINDERS_EVERY) -> str:
-    """Deprecated: ``python -m worker`` no longer calls this (see ``worker.periodic``).
-
-    Kept only while ``tests/reminders`` still pins the old booking; it books one run in
-    RQ's scheduler, which runs once.
-    """
-    return _schedule(queue.name, queue.connection, int(every.total_seconds()))
-
-
-def _schedule(queue_name: str, connection: Any, every_seconds: int) -> str:
-    from rq import Queue
-
-    next_run = datetime.now(UTC) + timedelta(seconds=every_seconds)
-    job_id = f"{REMINDERS_JOB_ID}-{int(next_run.timestamp()) // max(1, every_seconds)}"
-    Queue(queue_name, connection=connection).enqueue_in(
-        timedelta(seconds=every_seconds), run_and_reschedule, every_seconds, job_id=job_id
-    )
-    return job_id

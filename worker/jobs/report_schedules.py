@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from saas.services import report_schedules
 from worker.runtime import job_context
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ SCHEDULES_EVERY = timedelta(days=1)
 
 def run_schedules() -> int:
     """Request every scheduled report that is due.  Returns how many were created."""
-    from saas.services import report_schedules
 
     with job_context():
         count = report_schedules.run_due()

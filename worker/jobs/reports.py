@@ -10,26 +10,26 @@ from __future__ import annotations
 
 import logging
 
+from saas.services import reports
+from saas.services.reports import lease_name
+from saas.transactions import unit_of_work
 from tenants.context import tenant_scope
 from worker import leases
 from worker.runtime import job_context
 
 log = logging.getLogger(__name__)
 
-
-def lease_name(report_id: int) -> str:
-    return f"report:{int(report_id)}"
+__all__ = ["lease_name", "render_report"]  # lease_name: defined with the reports service
 
 
 def render_report(report_id: int, agency_id: int) -> None:
-    from saas.services import reports
-
-    with job_context() as app:
+    # The unit of work commits inside the lease: the next job for this report finds it done.
+    with job_context(unit=False) as app:
         # Past the render's own time limit the lease is no longer kept alive.
         longest = int(app.config.get("REPORT_TIMEOUT_SECONDS", 120)) + 90
         with leases.hold(lease_name(report_id), max_seconds=longest) as ours:
             if not ours:
                 log.info("report %s is being rendered by another job; leaving it", report_id)
                 return
-            with tenant_scope(agency_id):
+            with tenant_scope(agency_id), unit_of_work():  # commits inside the scope
                 reports.render(report_id)

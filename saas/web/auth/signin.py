@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_login import login_user
 
-from saas.extensions import db
 from saas.models import User
 from saas.services import sessions
 
 
 def start_session(user: User, agency_id: int, *, remember: bool = False) -> None:
-    """A brand-new session for ``user`` in ``agency_id`` (nothing of the old one survives)."""
+    """A brand-new session for ``user`` in ``agency_id`` (nothing of the old one survives).
+
+    The row is committed with the request, before the response (and its cookie) leaves."""
     cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     had_remember_cookie = cookie_name in request.cookies
     sessions.start(
@@ -21,7 +22,6 @@ def start_session(user: User, agency_id: int, *, remember: bool = False) -> None
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
     )
-    db.session.commit()
     session.clear()
     login_user(user, remember=remember)
     session["agency_id"] = agency_id

@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
@@ -113,7 +114,7 @@ def _too_many_message() -> str:
 
 
 @bp.errorhandler(429)
-def _too_many_requests(_err: Exception):  # type: ignore[no-untyped-def]
+def _too_many_requests(_err: Exception) -> tuple[str, int]:
     """Show the form the person was using, with the reason, instead of a bare error page."""
     message = _too_many_message()
     if request.endpoint == "auth.forgot_password":
@@ -161,7 +162,7 @@ def _render_login(
     *,
     error: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, int]:
     form = form or LoginForm()
     if form.next.data is None:
         form.next.data = safe_next(request.values.get("next")) or ""
@@ -183,7 +184,7 @@ def _after_sign_in() -> str:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @_signup_per_ip
-def signup():  # type: ignore[no-untyped-def]
+def signup() -> ResponseReturnValue:
     form = SignupForm()
     error = None
     status = 200
@@ -216,7 +217,7 @@ def signup():  # type: ignore[no-untyped-def]
 @bp.route("/login", methods=["GET", "POST"])
 @_login_per_ip
 @_login_per_account
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -235,7 +236,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     membership = g.get("membership")
     if current_user.is_authenticated and membership is not None:
         # Ends this session on the server: a copied cookie or remember-me cookie is dead.
@@ -262,7 +263,7 @@ def _submitted_email(form: FlaskForm) -> str | None:
     return email
 
 
-def _link_invalid(kind: str, exc: Gone):  # type: ignore[no-untyped-def]
+def _link_invalid(kind: str, exc: Gone) -> tuple[str, int]:
     return (
         render_template(
             "auth/link_invalid.html",
@@ -277,7 +278,7 @@ def _link_invalid(kind: str, exc: Gone):  # type: ignore[no-untyped-def]
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @_links_per_ip
 @_links_per_account
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     next_path = _next_path() or ""
     if not form.validate_on_submit():
@@ -291,7 +292,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     try:
         user = accounts.check_password_reset(token)
     except Gone as exc:
@@ -326,7 +327,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 @bp.route("/login/link", methods=["POST"])
 @_links_per_ip
 @_links_per_account
-def request_login_link():  # type: ignore[no-untyped-def]
+def request_login_link() -> ResponseReturnValue:
     link_form = MagicLinkRequestForm()
     if not link_form.validate_on_submit():
         return _render_login(link_form=link_form, status=422)
@@ -339,7 +340,7 @@ def request_login_link():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
-def magic_link(token: str):  # type: ignore[no-untyped-def]
+def magic_link(token: str) -> ResponseReturnValue:
     """GET only shows a button, so mail scanners that follow links do not use them up."""
     try:
         user = accounts.check_magic_link(token)
@@ -364,7 +365,7 @@ def magic_link(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/language/<lang>")
-def set_language(lang: str):  # type: ignore[no-untyped-def]
+def set_language(lang: str) -> ResponseReturnValue:
     if lang not in LANGUAGES:
         abort(404)
     if current_user.is_authenticated:

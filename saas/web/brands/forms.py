@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -33,7 +35,7 @@ class BrandForm(TandemForm):
         default="en",
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(tz) for tz in brands_service.timezones()]
 

@@ -18,29 +18,31 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from saas.extensions import db
+from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import use_brand
 from saas.models import Brand
 from saas.models.reports import Report
 from saas.presentation.decisions import for_template as decisions_for_template
+from saas.presentation.labels.goals import PROGRESS_BADGES, PROGRESS_LABELS
+from saas.presentation.labels.plans import STATUS_BADGES, STATUS_LABELS
+from saas.presentation.labels.reports import LOCALE_LABELS as REPORT_LOCALE_LABELS
+from saas.presentation.labels.reports import STATUS_BADGES as REPORT_STATUS_BADGES
+from saas.presentation.labels.reports import STATUS_LABELS as REPORT_STATUS_LABELS
+from saas.presentation.labels.reviews import VERDICT_BADGES, VERDICT_LABELS
 from saas.services import brands as brands_service
 from saas.services import reports as reports_service
 from saas.services import storage
 from saas.services.errors import ServiceError
 from saas.services.overview import brand_overview
 from saas.web.brands.forms import BrandEditForm, BrandForm, ConfirmForm, ConsultantsForm
-from saas.web.common import get_or_404, page_args, paginate, require
-from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
-from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
-from saas.web.reports.views import LOCALE_LABELS as REPORT_LOCALE_LABELS
-from saas.web.reports.views import STATUS_BADGES as REPORT_STATUS_BADGES
-from saas.web.reports.views import STATUS_LABELS as REPORT_STATUS_LABELS
-from saas.web.reviews.labels import VERDICT_BADGES, VERDICT_LABELS
+from saas.web.common import require
+from saas.web.forms import show_errors
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
@@ -54,21 +56,9 @@ def latest_reports(brand: Brand, role: str, limit: int = LATEST_REPORTS) -> list
     return list(db.session.scalars(reports_service.reports_query(brand.id, role).limit(limit)))
 
 
-def show_errors(form: FlaskForm, err: ServiceError) -> None:
-    """Put a service's per-field messages next to the fields; the rest as a flash."""
-    placed = False
-    for name, message in err.fields.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message]
-            placed = True
-    if not placed:
-        flash(err.message, "error")
-
-
 @bp.route("/")
 @require("brand.view")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
     archived = request.args.get("archived") == "1"
     page, per_page = page_args(current_app.config.get("PER_PAGE", 20))
@@ -90,7 +80,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @require("brand.create")
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = BrandForm()
     if form.validate_on_submit():
         try:
@@ -105,7 +95,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>")
 @require("brand.view")
-def show(brand_id: int):  # type: ignore[no-untyped-def]
+def show(brand_id: int) -> ResponseReturnValue:
     brand = brands_service.load(brand_id)
     if brand is None:
         abort(404)
@@ -136,7 +126,7 @@ def show(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>/edit", methods=["GET", "POST"])
 @require("brand.edit")
-def edit(brand_id: int):  # type: ignore[no-untyped-def]
+def edit(brand_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     form = BrandEditForm(obj=brand)
@@ -160,7 +150,7 @@ def edit(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>/archive", methods=["GET", "POST"])
 @require("brand.archive")
-def archive(brand_id: int):  # type: ignore[no-untyped-def]
+def archive(brand_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     form = ConfirmForm()
@@ -173,7 +163,7 @@ def archive(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>/restore", methods=["GET", "POST"])
 @require("brand.archive")
-def restore(brand_id: int):  # type: ignore[no-untyped-def]
+def restore(brand_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     form = ConfirmForm()
@@ -186,7 +176,7 @@ def restore(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>/consultants", methods=["GET", "POST"])
 @require("brand.assign_consultants")
-def consultants(brand_id: int):  # type: ignore[no-untyped-def]
+def consultants(brand_id: int) -> ResponseReturnValue:
     brand = brands_service.load(brand_id)
     if brand is None:
         abort(404)
@@ -211,7 +201,7 @@ def consultants(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:brand_id>/logo")
 @require("brand.view")
-def logo(brand_id: int):  # type: ignore[no-untyped-def]
+def logo(brand_id: int) -> ResponseReturnValue:
     """The brand's logo, through the tenant scope: another agency's brand is a 404."""
     brand = get_or_404(Brand, brand_id)
     path = storage.resolve(brand.logo_path)

@@ -6,22 +6,25 @@ tenant's (or, for client users, another brand's) plan or brand is simply not fou
 
 from __future__ import annotations
 
+from datetime import date
+
 from babel import Locale
 from babel.core import get_global
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
+from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.i18n import use_brand
 from saas.models import Brand, Plan
+from saas.presentation.labels.plans import CALENDAR_STATUS_LABELS, FORMAT_LABELS, NETWORK_LABELS
 from saas.services import calendar as calendar_service
 from saas.services import plan_csv, plans
 from saas.services.errors import NotFound, ServiceError
 from saas.web.calendar.forms import ImportForm
-from saas.web.common import current_role, get_or_404, require
-from saas.web.plans.labels import CALENDAR_STATUS_LABELS, FORMAT_LABELS, NETWORK_LABELS
+from saas.web.common import current_role, require
 
 bp = Blueprint("calendar", __name__)
 
@@ -52,15 +55,12 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 
 def _plan_url(plan: Plan) -> str:
-    try:
-        return url_for("plans.show", plan_id=plan.id)
-    except BuildError:
-        return url_for("calendar.month", brand_id=plan.brand_id)
+    return url_for("plans.show", plan_id=plan.id)
 
 
 @bp.route("/brands/<int:brand_id>/calendar")
 @require("plan.view")
-def month(brand_id: int):  # type: ignore[no-untyped-def]
+def month(brand_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     role = current_role()
@@ -80,7 +80,7 @@ def month(brand_id: int):  # type: ignore[no-untyped-def]
         (locale.days["format"]["abbreviated"][d], locale.days["format"]["wide"][d]) for d in order
     ]
 
-    def month_link(target):  # type: ignore[no-untyped-def]
+    def month_link(target: date | None) -> str | None:
         if target is None:
             return None
         return url_for(
@@ -106,7 +106,7 @@ def month(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plans/<int:plan_id>/export/<any(campaigns, calendar):kind>.csv")
 @require("plan.view")
-def export_csv(plan_id: int, kind: str):  # type: ignore[no-untyped-def]
+def export_csv(plan_id: int, kind: str) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
     revision = None
     if request.args.get("revision"):
@@ -127,7 +127,7 @@ def export_csv(plan_id: int, kind: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
 @require("plan.draft")
-def import_csv(plan_id: int):  # type: ignore[no-untyped-def]
+def import_csv(plan_id: int) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
     brand = get_or_404(Brand, plan.brand_id)
     use_brand(brand)

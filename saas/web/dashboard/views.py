@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from saas.presentation.labels.goals import PROGRESS_BADGES, PROGRESS_LABELS
+from saas.presentation.labels.plans import STATUS_BADGES, STATUS_LABELS
 from saas.services import brands as brands_service
+from saas.services.overview import staff_attention
 
 bp = Blueprint("dashboard", __name__)
 
@@ -14,7 +18,7 @@ DASHBOARD_BRANDS = 12
 
 @bp.route("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     membership = getattr(g, "membership", None)
     if membership is None:
         abort(403)
@@ -24,9 +28,6 @@ def home():  # type: ignore[no-untyped-def]
         if overview.active_total == 1 and overview.brands:
             return redirect(url_for("brands.show", brand_id=overview.brands[0].id))
         return render_template("dashboard/client.html", overview=overview)
-    from saas.services.overview import staff_attention
-    from saas.web.goals.labels import PROGRESS_BADGES, PROGRESS_LABELS
-    from saas.web.plans.labels import STATUS_BADGES, STATUS_LABELS
 
     return render_template(
         "dashboard/home.html",

@@ -14,11 +14,11 @@ from wtforms.fields.choices import SelectChoice
 
 from saas.domain.vocabulary import NETWORKS
 from saas.i18n import lazy_gettext as _l
+from saas.presentation.labels.goals import GOAL_STATUS_LABELS, PRIORITY_LABELS
+from saas.presentation.labels.plans import NETWORK_LABELS
 from saas.services import audiences as audiences_service
 from saas.services import goals as goals_service
 from saas.web.forms import TandemForm
-from saas.web.goals.labels import GOAL_STATUS_LABELS, PRIORITY_LABELS
-from saas.web.plans.labels import NETWORK_LABELS
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 

@@ -9,27 +9,29 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_locale
-from flask_wtf import FlaskForm
 
 from saas.domain.vocabulary import NETWORKS
 from saas.extensions import db
+from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import text_direction, use_brand
 from saas.models import Audience, Brand, Goal
-from saas.services import audiences as audiences_service
-from saas.services import goals as goals_service
-from saas.services.errors import ServiceError
-from saas.web import charts
-from saas.web.common import current_role, get_or_404, page_args, paginate, require
-from saas.web.goals.forms import AudienceForm, CheckinForm, GoalForm
-from saas.web.goals.labels import (
+from saas.presentation import charts
+from saas.presentation.labels.goals import (
     GOAL_STATUS_LABELS,
     PRIORITY_LABELS,
     PROGRESS_BADGES,
     PROGRESS_LABELS,
 )
-from saas.web.plans.labels import NETWORK_LABELS
+from saas.presentation.labels.plans import NETWORK_LABELS
+from saas.services import audiences as audiences_service
+from saas.services import goals as goals_service
+from saas.services.errors import ServiceError
+from saas.web.common import current_role, require
+from saas.web.forms import show_errors
+from saas.web.goals.forms import AudienceForm, CheckinForm, GoalForm
 
 bp = Blueprint("goals", __name__)
 
@@ -38,20 +40,6 @@ def _brand(brand_id: int) -> Brand:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     return brand
-
-
-def _show_errors(form: FlaskForm, err: ServiceError, rename: dict[str, str] | None = None) -> None:
-    """Put the service's per-field messages next to the fields; the rest as a flash."""
-    rename = rename or {}
-    leftover = []
-    for name, message in err.fields.items():
-        field = form._fields.get(rename.get(name, name))
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            leftover.append(message)
-    if leftover or not err.fields:
-        flash(" ".join(leftover) or err.message, "error")
 
 
 def num(value: float | None) -> str:
@@ -84,7 +72,7 @@ def _chart_options() -> dict[str, Any]:
 
 @bp.route("/brands/<int:brand_id>/goals")
 @require("goal.view")
-def index(brand_id: int):  # type: ignore[no-untyped-def]
+def index(brand_id: int) -> ResponseReturnValue:
     brand = _brand(brand_id)
     page, per_page = page_args(current_app.config.get("GOALS_PER_PAGE", 50))
     result = paginate(goals_service.for_brand(brand.id), page, per_page)
@@ -94,14 +82,14 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/brands/<int:brand_id>/goals/new", methods=["GET", "POST"])
 @require("goal.edit")
-def new(brand_id: int):  # type: ignore[no-untyped-def]
+def new(brand_id: int) -> ResponseReturnValue:
     brand = _brand(brand_id)
     form = GoalForm()
     if form.validate_on_submit():
         try:
             goal = goals_service.create(g.membership, brand, form.values())
         except ServiceError as err:
-            _show_errors(form, err)
+            show_errors(form, err)
         else:
             flash(_("Goal added."), "success")
             return redirect(url_for("goals.show", goal_id=goal.id), code=303)
@@ -114,7 +102,9 @@ def _goal(goal_id: int) -> tuple[Goal, Brand]:
     return goal, _brand(goal.brand_id)
 
 
-def _render_goal(goal: Goal, brand: Brand, checkin_form: CheckinForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_goal(
+    goal: Goal, brand: Brand, checkin_form: CheckinForm, status: int = 200
+) -> ResponseReturnValue:
     checkins = list(db.session.scalars(goals_service.checkins_of(goal)))
     today = goals_service.brand_today(brand)
     latest = checkins[-1] if checkins else None
@@ -145,7 +135,7 @@ def _render_goal(goal: Goal, brand: Brand, checkin_form: CheckinForm, status: in
 
 @bp.route("/goals/<int:goal_id>")
 @require("goal.view")
-def show(goal_id: int):  # type: ignore[no-untyped-def]
+def show(goal_id: int) -> ResponseReturnValue:
     goal, brand = _goal(goal_id)
     form = CheckinForm()
     form.date.data = goals_service.brand_today(brand).isoformat()
@@ -154,7 +144,7 @@ def show(goal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/goals/<int:goal_id>/checkins", methods=["POST"])
 @require("goal.edit")
-def add_checkin(goal_id: int):  # type: ignore[no-untyped-def]
+def add_checkin(goal_id: int) -> ResponseReturnValue:
     goal, brand = _goal(goal_id)
     form = CheckinForm()
     if form.validate_on_submit():
@@ -163,7 +153,7 @@ def add_checkin(goal_id: int):  # type: ignore[no-untyped-def]
                 g.membership, goal, form.values(), today=goals_service.brand_today(brand)
             )
         except ServiceError as err:
-            _show_errors(form, err)
+            show_errors(form, err)
         else:
             flash(_("Check-in saved."), "success")
             return redirect(url_for("goals.show", goal_id=goal.id), code=303)
@@ -172,14 +162,14 @@ def add_checkin(goal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 @require("goal.edit")
-def edit(goal_id: int):  # type: ignore[no-untyped-def]
+def edit(goal_id: int) -> ResponseReturnValue:
     goal, brand = _goal(goal_id)
     form = GoalForm()
     if form.validate_on_submit():
         try:
             goals_service.update(g.membership, goal, form.values())
         except ServiceError as err:
-            _show_errors(form, err)
+            show_errors(form, err)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("goals.show", goal_id=goal.id), code=303)
@@ -194,7 +184,7 @@ def edit(goal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/brands/<int:brand_id>/audiences")
 @require("goal.view")
-def audiences(brand_id: int):  # type: ignore[no-untyped-def]
+def audiences(brand_id: int) -> ResponseReturnValue:
     brand = _brand(brand_id)
     page, per_page = page_args(50)
     result = paginate(audiences_service.for_brand(brand.id), page, per_page)
@@ -220,7 +210,9 @@ def audiences(brand_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _audience_form_page(brand: Brand, form: AudienceForm, audience: Audience | None, status: int):  # type: ignore[no-untyped-def]
+def _audience_form_page(
+    brand: Brand, form: AudienceForm, audience: Audience | None, status: int
+) -> ResponseReturnValue:
     return render_template(
         "audiences/form.html",
         **_context(brand=brand, form=form, audience=audience, networks_error=_networks_error(form)),
@@ -241,14 +233,14 @@ def _save_audience(form: AudienceForm, save: Any) -> bool:
         form.networks_error = fields.pop("networks", None)
         err.fields = fields
         if fields or not form.networks_error:
-            _show_errors(form, err, rename)
+            show_errors(form, err, rename)
         return False
     return True
 
 
 @bp.route("/brands/<int:brand_id>/audiences/new", methods=["GET", "POST"])
 @require("audience.edit")
-def new_audience(brand_id: int):  # type: ignore[no-untyped-def]
+def new_audience(brand_id: int) -> ResponseReturnValue:
     brand = _brand(brand_id)
     form = AudienceForm()
     if form.validate_on_submit() and _save_audience(
@@ -262,7 +254,7 @@ def new_audience(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/audiences/<int:audience_id>/edit", methods=["GET", "POST"])
 @require("audience.edit")
-def edit_audience(audience_id: int):  # type: ignore[no-untyped-def]
+def edit_audience(audience_id: int) -> ResponseReturnValue:
     audience = get_or_404(Audience, audience_id)
     brand = _brand(audience.brand_id)
     form = AudienceForm()

@@ -11,6 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.form import BaseForm
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def pre_validate(self, form):  # type: ignore[no-untyped-def]
+    def pre_validate(self, form: BaseForm) -> None:
         # Unknown ids are reported by the service (with the ids), not as "not a valid choice".
         pass
 

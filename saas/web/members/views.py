@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from saas.http import get_or_404, page_args, paginate
 from saas.i18n import LANGUAGES, text_direction
 from saas.i18n import gettext as _
 from saas.models import Invitation, Membership
@@ -18,7 +20,8 @@ from saas.services import members as member_service
 from saas.services.errors import Forbidden, Gone, NotFound, ServiceError
 from saas.web.auth.signin import start_session
 from saas.web.auth.views import safe_next
-from saas.web.common import get_or_404, page_args, paginate, require
+from saas.web.common import require
+from saas.web.forms import show_errors
 from saas.web.members.forms import (
     CONFIRM_OWNER,
     ConfirmForm,
@@ -92,24 +95,13 @@ def _invite_form() -> InviteForm:
     return form
 
 
-def _apply_errors(form: Any, exc: ServiceError) -> None:
-    placed = False
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
-
-
 def _render_index(
     form: InviteForm,
     new_link: str | None = None,
     status: int = 200,
     *,
     confirm_owner: bool = False,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, int]:
     page, per_page = page_args()
     members = paginate(member_service.members_query(), page, per_page)
     pending = paginate(invitation_service.pending_query(), 1, 100)
@@ -135,13 +127,13 @@ def _render_index(
 
 @bp.route("/")
 @require("member.view")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return _render_index(_invite_form())
 
 
 @bp.route("/invite", methods=["POST"])
 @require("member.view")
-def invite():  # type: ignore[no-untyped-def]
+def invite() -> ResponseReturnValue:
     if not invitable_roles(g.membership.role):
         abort(403)
     form = _invite_form()
@@ -162,7 +154,7 @@ def invite():  # type: ignore[no-untyped-def]
     except Forbidden:
         abort(403)
     except ServiceError as exc:
-        _apply_errors(form, exc)
+        show_errors(form, exc)
         return _render_index(form, status=exc.status)
     flash(_("Invitation sent to %(email)s.", email=isolate(invitation.email)), "success")
     return _render_index(form, new_link=invitation_service.accept_url(raw), status=201)
@@ -170,7 +162,7 @@ def invite():  # type: ignore[no-untyped-def]
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
 @require("member.view")
-def resend(invitation_id: int):  # type: ignore[no-untyped-def]
+def resend(invitation_id: int) -> ResponseReturnValue:
     invitation = get_or_404(Invitation, invitation_id)
     try:
         raw = invitation_service.resend(g.membership, invitation)
@@ -185,7 +177,7 @@ def resend(invitation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @require("member.view")
-def revoke(invitation_id: int):  # type: ignore[no-untyped-def]
+def revoke(invitation_id: int) -> ResponseReturnValue:
     invitation = get_or_404(Invitation, invitation_id)
     if Role(invitation.role) not in invitable_roles(g.membership.role):
         abort(403)
@@ -206,7 +198,7 @@ def revoke(invitation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:membership_id>/edit", methods=["GET", "POST"])
 @require("member.change_role")
-def edit(membership_id: int):  # type: ignore[no-untyped-def]
+def edit(membership_id: int) -> ResponseReturnValue:
     member = get_or_404(Membership, membership_id)
     form = MemberForm(
         obj=None
@@ -238,7 +230,7 @@ def edit(membership_id: int):  # type: ignore[no-untyped-def]
                 all_brands=form.all_brands.data,
             )
         except ServiceError as exc:
-            _apply_errors(form, exc)
+            show_errors(form, exc)
             status = exc.status
         else:
             flash(
@@ -258,7 +250,7 @@ class _Defaults:
 
 @bp.route("/<int:membership_id>/remove", methods=["GET", "POST"])
 @require("member.remove")
-def remove(membership_id: int):  # type: ignore[no-untyped-def]
+def remove(membership_id: int) -> ResponseReturnValue:
     member = get_or_404(Membership, membership_id)
     form = ConfirmForm()
     error = None
@@ -283,7 +275,7 @@ def remove(membership_id: int):  # type: ignore[no-untyped-def]
 invitations_bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
 
-def _sign_in(membership: Membership, next_path: str | None = None):  # type: ignore[no-untyped-def]
+def _sign_in(membership: Membership, next_path: str | None = None) -> WerkzeugResponse:
     start_session(membership.user, membership.agency_id)
     if next_path:
         return redirect(next_path)
@@ -308,7 +300,7 @@ def _accept_locale(offer: invitation_service.Offer) -> str:
 
 
 @invitations_bp.route("/<token>", methods=["GET", "POST"])
-def accept(token: str):  # type: ignore[no-untyped-def]
+def accept(token: str) -> ResponseReturnValue:
     g.no_store = True
     try:
         offer = invitation_service.offer(token)
@@ -320,7 +312,7 @@ def accept(token: str):  # type: ignore[no-untyped-def]
         return _accept(token, offer)
 
 
-def _accept(token: str, offer: invitation_service.Offer):  # type: ignore[no-untyped-def]
+def _accept(token: str, offer: invitation_service.Offer) -> ResponseReturnValue:
     next_path = safe_next(request.values.get("next"))
     here = url_for("invitations.accept", token=token, next=next_path)
     user = offer.existing_user
@@ -354,7 +346,7 @@ def _accept(token: str, offer: invitation_service.Offer):  # type: ignore[no-unt
     except ServiceError as exc:
         status = exc.status
         if new_form is not None:
-            _apply_errors(new_form, exc)
+            show_errors(new_form, exc)
         else:
             flash(exc.message, "error")
 

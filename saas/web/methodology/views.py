@@ -13,17 +13,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_locale
 from flask_login import login_required
 
 from saas.domain.alignment import messages
 from saas.domain.alignment.rules import RULES, SEVERITIES
+from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.models import Brand
+from saas.presentation.labels.reviews import SEVERITY_BADGES
 from saas.services import methodology
 from saas.services.errors import ServiceError
-from saas.web.common import current_role, get_or_404
+from saas.web.common import current_role
 from saas.web.methodology.forms import ReminderForm, ResetForm, RuleForm, rule_form
 
 bp = Blueprint("methodology", __name__)
@@ -33,7 +36,6 @@ PARAM_LABELS = {
     "max_gap_days": _l("Longest gap (days)"),
     "ranges": _l("Duration in days, by objective"),
 }
-SEVERITY_BADGES = {"error": "badge-bad", "warning": "badge-warn", "info": "badge-muted"}
 
 
 def _require_view() -> None:
@@ -116,7 +118,14 @@ def _posted_rule(views: list[methodology.RuleView]) -> methodology.RuleView | No
     return next((v for v in views if v.rule == rule), None)
 
 
-def _render(template: str, views, forms, brand=None, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+def _render(
+    template: str,
+    views: list[methodology.RuleView],
+    forms: dict[str, RuleForm],
+    brand: Brand | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> ResponseReturnValue:
     return (
         render_template(
             template,
@@ -167,7 +176,7 @@ def _save_rule(brand: Brand | None) -> tuple[str, RuleForm] | None:
 
 @bp.route("/settings/methodology", methods=["GET", "POST"])
 @login_required
-def agency():  # type: ignore[no-untyped-def]
+def agency() -> ResponseReturnValue:
     _require_view()
     posted = None
     if request.method == "POST":
@@ -190,7 +199,7 @@ def agency():  # type: ignore[no-untyped-def]
 
 @bp.route("/settings/methodology/reminders", methods=["POST"])
 @login_required
-def reminders():  # type: ignore[no-untyped-def]
+def reminders() -> ResponseReturnValue:
     _require_view()
     _require_edit()
     form = ReminderForm()
@@ -217,7 +226,7 @@ def reminders():  # type: ignore[no-untyped-def]
 
 @bp.route("/brands/<int:brand_id>/methodology", methods=["GET", "POST"])
 @login_required
-def brand(brand_id: int):  # type: ignore[no-untyped-def]
+def brand(brand_id: int) -> ResponseReturnValue:
     _require_view()
     brand = get_or_404(Brand, brand_id)
     posted = None
@@ -239,7 +248,7 @@ def brand(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/brands/<int:brand_id>/methodology/reset", methods=["POST"])
 @login_required
-def reset(brand_id: int):  # type: ignore[no-untyped-def]
+def reset(brand_id: int) -> ResponseReturnValue:
     _require_view()
     brand = get_or_404(Brand, brand_id)
     _require_edit()

@@ -17,9 +17,14 @@ from wtforms.validators import InputRequired, Optional
 
 from saas.domain.vocabulary import FORMATS, KPIS, NETWORKS, OBJECTIVES
 from saas.i18n import lazy_gettext as _l
+from saas.presentation.labels.plans import (
+    FORMAT_LABELS,
+    KPI_LABELS,
+    NETWORK_LABELS,
+    OBJECTIVE_LABELS,
+)
 from saas.services import plans as plans_service
 from saas.web.forms import TandemForm
-from saas.web.plans.labels import FORMAT_LABELS, KPI_LABELS, NETWORK_LABELS, OBJECTIVE_LABELS
 
 
 class ActionForm(TandemForm):

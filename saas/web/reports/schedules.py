@@ -8,10 +8,11 @@ owners-and-consultants permission.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
+from flask.typing import ResponseReturnValue
 from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 
+from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.i18n import use_brand
@@ -19,8 +20,9 @@ from saas.models import Brand
 from saas.models.reports import REPORT_SECTIONS, Report, ReportSchedule
 from saas.services import report_schedules as service
 from saas.services.errors import ServiceError
-from saas.web.common import get_or_404, require
-from saas.web.forms import TandemForm, coerce_id
+from saas.services.report_content import SECTION_TITLES
+from saas.web.common import require
+from saas.web.forms import TandemForm, coerce_id, show_errors
 
 schedules_bp = Blueprint("report_schedules", __name__)
 
@@ -72,27 +74,12 @@ class ConfirmForm(TandemForm):
 
 
 def section_titles() -> list[SelectChoice]:
-    try:
-        from saas.services.report_content import SECTION_TITLES
-    except ImportError:  # pragma: no cover - the content module is always there
-        SECTION_TITLES = {}
     return [SelectChoice(name, str(SECTION_TITLES.get(name, name))) for name in REPORT_SECTIONS]
-
-
-def _show_errors(form: FlaskForm, err: ServiceError) -> None:
-    placed = False
-    for name, message in err.fields.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message]
-            placed = True
-    if not placed:
-        flash(err.message, "error")
 
 
 @schedules_bp.route("/brands/<int:brand_id>/report-schedules", methods=["GET", "POST"])
 @require(STAFF_PERMISSION)
-def index(brand_id: int):  # type: ignore[no-untyped-def]
+def index(brand_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     use_brand(brand)
     leaders = service.brand_leaders(brand)
@@ -108,7 +95,7 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
         try:
             service.create(brand, g.membership, form.values())
         except ServiceError as err:
-            _show_errors(form, err)
+            show_errors(form, err)
             status = err.status
         else:
             flash(_("Report schedule saved."), "success")
@@ -131,7 +118,7 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
     methods=["GET", "POST"],
 )
 @require(STAFF_PERMISSION)
-def deactivate(brand_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
+def deactivate(brand_id: int, schedule_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, brand_id)
     schedule = get_or_404(ReportSchedule, schedule_id, ReportSchedule.brand_id == brand.id)
     use_brand(brand)
@@ -147,7 +134,7 @@ def deactivate(brand_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
 
 @schedules_bp.route("/reports/<int:report_id>/approve", methods=["POST"])
 @require(STAFF_PERMISSION)
-def approve(report_id: int):  # type: ignore[no-untyped-def]
+def approve(report_id: int) -> ResponseReturnValue:
     report = get_or_404(Report, report_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -163,7 +150,7 @@ def approve(report_id: int):  # type: ignore[no-untyped-def]
 
 @schedules_bp.route("/reports/<int:report_id>/summary", methods=["GET", "POST"])
 @require(STAFF_PERMISSION)
-def summary(report_id: int):  # type: ignore[no-untyped-def]
+def summary(report_id: int) -> ResponseReturnValue:
     report = get_or_404(Report, report_id)
     brand = get_or_404(Brand, report.brand_id)
     use_brand(brand)
@@ -175,7 +162,7 @@ def summary(report_id: int):  # type: ignore[no-untyped-def]
         try:
             service.edit_summary(report, g.membership, form.summary.data)
         except ServiceError as err:
-            _show_errors(form, err)
+            show_errors(form, err)
             status = err.status
         else:
             flash(_("Summary saved. The report is being rendered again."), "success")

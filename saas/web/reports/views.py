@@ -7,7 +7,7 @@ users see ready reports only; staff request and share them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import (
@@ -22,44 +22,30 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime, format_decimal
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from saas.extensions import db
+from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
-from saas.i18n import lazy_gettext as _l
 from saas.i18n import use_brand
 from saas.models.reports import REPORT_SECTIONS, Report, ReportShare
+from saas.presentation.labels.reports import LOCALE_LABELS, STATUS_BADGES, STATUS_LABELS
 from saas.services import reports as service
 from saas.services.errors import Gone, ServiceError
-from saas.web.common import current_role, get_or_404, page_args, paginate, require
+from saas.services.report_content import SECTION_TITLES
+from saas.web.common import current_role, require
+from saas.web.forms import show_errors
 from saas.web.reports.forms import ConfirmForm, RequestReportForm, ShareForm
 from tenants.context import tenant_scope
 from tenants.models import Brand
 
 bp = Blueprint("reports", __name__)
 
-STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "rendering": _l("Rendering"),
-    "ready": _l("Ready"),
-    "failed": _l("Failed"),
-}
-STATUS_BADGES = {
-    "queued": "badge-muted",
-    "rendering": "badge-warn",
-    "ready": "badge-ok",
-    "failed": "badge-bad",
-}
-LOCALE_LABELS = {"en": _l("English"), "ar": _l("Arabic")}
-
 
 def _section_titles() -> dict[str, Any]:
-    try:
-        from saas.services.report_content import SECTION_TITLES
-    except ImportError:  # the content module is optional while it is being built
-        SECTION_TITLES = {}
     return {name: SECTION_TITLES.get(name, name) for name in REPORT_SECTIONS}
 
 
@@ -107,8 +93,6 @@ def _current_quarter(today: date) -> tuple[date, date]:
     first_month = 3 * ((today.month - 1) // 3) + 1
     start = date(today.year, first_month, 1)
     end = date(today.year + 1, 1, 1) if first_month == 10 else date(today.year, first_month + 3, 1)
-    from datetime import timedelta
-
     return start, end - timedelta(days=1)
 
 
@@ -129,21 +113,9 @@ def _request_form(brand: Brand, formdata: Any = None) -> RequestReportForm:
     return form
 
 
-def _show_errors(form: Any, err: ServiceError) -> None:
-    leftover = []
-    for name, message in err.fields.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            leftover.append(message)
-    if leftover or not err.fields:
-        flash(" ".join(leftover) or err.message, "error")
-
-
 @bp.route("/brands/<int:brand_id>/reports", methods=["GET", "POST"])
 @require("brand.view")
-def index(brand_id: int):  # type: ignore[no-untyped-def]
+def index(brand_id: int) -> ResponseReturnValue:
     brand = _brand(brand_id)
     form = None
     status = 200
@@ -163,7 +135,7 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
                     )
                 except ServiceError as err:
                     db.session.rollback()
-                    _show_errors(form, err)
+                    show_errors(form, err)
                 else:
                     if not created:
                         flash(_("The same report is already being prepared."), "info")
@@ -184,7 +156,7 @@ def index(brand_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reports/<int:report_id>")
 @require("brand.view")
-def show(report_id: int):  # type: ignore[no-untyped-def]
+def show(report_id: int) -> ResponseReturnValue:
     report = _report(report_id)
     brand = _brand(report.brand_id)
     shares = service.list_shares(report) if _is_staff() else []
@@ -208,7 +180,7 @@ def show(report_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reports/<int:report_id>/again", methods=["POST"])
 @require("review.conduct")
-def again(report_id: int):  # type: ignore[no-untyped-def]
+def again(report_id: int) -> ResponseReturnValue:
     """Request the same report again (after a failure, or for a fresh copy)."""
     report = _report(report_id)
     brand = _brand(report.brand_id)
@@ -231,7 +203,7 @@ def again(report_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("reports.show", report_id=new.id))
 
 
-def _pdf_response(report: Report, brand_name: str, *, inline: bool):  # type: ignore[no-untyped-def]
+def _pdf_response(report: Report, brand_name: str, *, inline: bool) -> ResponseReturnValue:
     path = service.file_for(report)
     if path is None:
         abort(404)
@@ -249,7 +221,7 @@ def _pdf_response(report: Report, brand_name: str, *, inline: bool):  # type: ig
 
 @bp.route("/reports/<int:report_id>/pdf")
 @require("brand.view")
-def pdf(report_id: int):  # type: ignore[no-untyped-def]
+def pdf(report_id: int) -> ResponseReturnValue:
     report = _report(report_id)
     if report.status != "ready":
         abort(404)
@@ -259,7 +231,7 @@ def pdf(report_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reports/<int:report_id>/shares", methods=["POST"])
 @require("review.conduct")
-def share(report_id: int):  # type: ignore[no-untyped-def]
+def share(report_id: int) -> ResponseReturnValue:
     report = _report(report_id)
     brand = _brand(report.brand_id)
     form = ShareForm()
@@ -272,7 +244,7 @@ def share(report_id: int):  # type: ignore[no-untyped-def]
             )
         except ServiceError as err:
             db.session.rollback()
-            _show_errors(form, err)
+            show_errors(form, err)
             status = 422
         else:
             new_link = url_for("reports.public", token=raw, _external=True)
@@ -299,7 +271,7 @@ def share(report_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reports/<int:report_id>/shares/<int:share_id>/revoke", methods=["GET", "POST"])
 @require("review.conduct")
-def revoke_share(report_id: int, share_id: int):  # type: ignore[no-untyped-def]
+def revoke_share(report_id: int, share_id: int) -> ResponseReturnValue:
     report = _report(report_id)
     brand = _brand(report.brand_id)
     item = get_or_404(ReportShare, share_id, ReportShare.report_id == report.id)
@@ -314,7 +286,7 @@ def revoke_share(report_id: int, share_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/r/<token>")
-def public(token: str):  # type: ignore[no-untyped-def]
+def public(token: str) -> ResponseReturnValue:
     """A share link: no login; the token names the tenant, which is entered explicitly."""
     found = service.find_share(token)
     if found is None:

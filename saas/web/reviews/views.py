@@ -12,20 +12,23 @@ from collections import defaultdict
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
 from saas.extensions import db
+from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.i18n import text_direction, use_brand
 from saas.models import Brand
 from saas.models.plans import Plan
 from saas.models.reviews import Finding, Review
+from saas.presentation.charts import line_chart
+from saas.presentation.labels import reviews as labels
 from saas.services import reviews as reviews_service
 from saas.services.errors import ServiceError
-from saas.web.common import get_or_404, require
-from saas.web.reviews import labels
+from saas.web.common import require
 from saas.web.reviews.forms import (
     CommentForm,
     DecisionForm,
@@ -63,7 +66,7 @@ def _load_review(review_id: int) -> Review:
     return review
 
 
-def _to_review(review_id: int, anchor: str | None = None) -> Any:
+def _to_review(review_id: int, anchor: str | None = None) -> ResponseReturnValue:
     url = url_for("reviews.show", review_id=review_id)
     return redirect(f"{url}#{anchor}" if anchor else url, code=303)
 
@@ -73,7 +76,7 @@ def _to_review(review_id: int, anchor: str | None = None) -> Any:
 
 @bp.route("/plans/<int:plan_id>/reviews", methods=["POST"])
 @require("review.conduct")
-def open(plan_id: int):  # type: ignore[no-untyped-def]  # noqa: A001 - endpoint reviews.open
+def open(plan_id: int) -> ResponseReturnValue:  # noqa: A001 - endpoint reviews.open
     plan = get_or_404(Plan, plan_id)
     form = OpenReviewForm()
     if not form.validate_on_submit():
@@ -89,7 +92,7 @@ def open(plan_id: int):  # type: ignore[no-untyped-def]  # noqa: A001 - endpoint
 # --- the review page ------------------------------------------------------------------------
 
 
-def _page(review: Review, *, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnValue:
     membership = g.membership
     staff = reviews_service.is_staff(membership)
     locale = _locale()
@@ -177,13 +180,13 @@ def _page(review: Review, *, status: int = 200, **forms: Any):  # type: ignore[n
 
 @bp.route("/reviews/<int:review_id>")
 @require("review.view")
-def show(review_id: int):  # type: ignore[no-untyped-def]
+def show(review_id: int) -> ResponseReturnValue:
     return _page(_load_review(review_id))
 
 
 @bp.route("/reviews/<int:review_id>/findings/<int:finding_id>", methods=["POST"])
 @require("review.conduct")
-def decide(review_id: int, finding_id: int):  # type: ignore[no-untyped-def]
+def decide(review_id: int, finding_id: int) -> ResponseReturnValue:
     review = _load_review(review_id)
     finding = get_or_404(Finding, finding_id, Finding.review_id == review.id)
     form = DecisionForm()
@@ -205,7 +208,7 @@ def decide(review_id: int, finding_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reviews/<int:review_id>/comments", methods=["POST"])
 @require("review.conduct")
-def comment(review_id: int):  # type: ignore[no-untyped-def]
+def comment(review_id: int) -> ResponseReturnValue:
     review = _load_review(review_id)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -230,7 +233,7 @@ def comment(review_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reviews/<int:review_id>/recommendations", methods=["POST"])
 @require("review.conduct")
-def recommend(review_id: int):  # type: ignore[no-untyped-def]
+def recommend(review_id: int) -> ResponseReturnValue:
     review = _load_review(review_id)
     form = RecommendationsForm()
     if not form.validate_on_submit():
@@ -247,7 +250,7 @@ def recommend(review_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reviews/<int:review_id>/complete", methods=["POST"])
 @require("review.conduct")
-def complete(review_id: int):  # type: ignore[no-untyped-def]
+def complete(review_id: int) -> ResponseReturnValue:
     review = _load_review(review_id)
     form = VerdictForm()
     if not form.validate_on_submit():
@@ -267,7 +270,7 @@ def complete(review_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reviews/<int:review_id>/matrix")
 @require("review.view")
-def matrix(review_id: int):  # type: ignore[no-untyped-def]
+def matrix(review_id: int) -> ResponseReturnValue:
     review = _load_review(review_id)
     plan = reviews_service.plan_of(review)
     revision = reviews_service.revision_of(review)
@@ -297,9 +300,7 @@ def matrix(review_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plans/<int:plan_id>/scores")
 @require("review.view")
-def scores(plan_id: int):  # type: ignore[no-untyped-def]
-    from saas.web.charts import line_chart
-
+def scores(plan_id: int) -> ResponseReturnValue:
     plan = get_or_404(Plan, plan_id)
     if not plan_workflow.can_view(plan.status, g.membership.role):
         abort(404)

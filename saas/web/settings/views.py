@@ -15,22 +15,23 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
-from saas.extensions import db
+from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
-from saas.models import Agency, OutboxMessage
+from saas.models import OutboxMessage
 from saas.services import accounts, mail, storage
 from saas.services import agency as agency_service
-from saas.services import audit as audit_service
 from saas.services import tokens as token_service
 from saas.services.errors import NotFound, ServiceError
 from saas.web.auth.signin import start_session
-from saas.web.common import get_or_404, page_args, paginate, require
+from saas.web.common import require
+from saas.web.forms import show_errors
 from saas.web.settings.forms import AgencyForm, ConfirmForm, PasswordForm, ProfileForm, TokenForm
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -83,18 +84,6 @@ STATUS_BADGES = {
     "failed": ("badge-bad", _l("Failed")),
     "dead": ("badge-bad", _l("Failed")),
 }
-
-
-def _show_errors(form: FlaskForm, exc: ServiceError) -> None:
-    """Put a service's per-field messages next to the fields; anything else as a flash."""
-    shown = False
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-            shown = True
-    if not shown:
-        flash(exc.message, "error")
 
 
 def agency_logo_url() -> str | None:
@@ -151,7 +140,7 @@ class LogoForm(FlaskForm):
     )
 
 
-def _render_index(form: AgencyForm, logo_form: LogoForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_index(form: AgencyForm, logo_form: LogoForm, status: int = 200) -> tuple[str, int]:
     return render_template(
         "settings/index.html",
         form=form,
@@ -163,7 +152,7 @@ def _render_index(form: AgencyForm, logo_form: LogoForm, status: int = 200):  # 
 
 @bp.route("/", methods=["GET", "POST"])
 @require("agency.settings")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     agency = g.agency
     form = AgencyForm(obj=agency)
     if form.validate_on_submit():
@@ -176,7 +165,7 @@ def index():  # type: ignore[no-untyped-def]
                 default_locale=form.default_locale.data,
             )
         except ServiceError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             flash(_("Agency settings saved."), "success")
             return redirect(url_for("settings.index"))
@@ -188,28 +177,9 @@ def index():  # type: ignore[no-untyped-def]
 LOGO_MAX_AGE = 24 * 3600
 
 
-def _replace_logo(agency: Agency, stream) -> None:  # type: ignore[no-untyped-def]
-    """Store the new logo, point the agency at it, audit; then drop the file it replaced.
-
-    On a failed commit the new file is removed instead, so no orphan is left either way.
-    """
-    new_path = storage.save_agency_logo(agency.id, stream)
-    old_path = agency.logo_path
-    agency.logo_path = new_path
-    audit_service.record("agency.logo_uploaded", agency, actor=current_user)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.delete(new_path)
-        raise
-    if old_path and old_path != new_path:
-        storage.delete(old_path)
-
-
 @bp.route("/logo", methods=["POST"])
 @require("agency.settings")
-def logo_upload():  # type: ignore[no-untyped-def]
+def logo_upload() -> ResponseReturnValue:
     agency = g.agency
     logo_form = LogoForm()
     if logo_form.validate_on_submit():
@@ -218,9 +188,9 @@ def logo_upload():  # type: ignore[no-untyped-def]
             logo_form.logo.errors = [_("Choose an image file to upload.")]
         else:
             try:
-                _replace_logo(agency, upload.stream)
+                agency_service.set_logo(agency, upload.stream, actor=current_user)
             except ServiceError as exc:
-                _show_errors(logo_form, exc)
+                show_errors(logo_form, exc)
             else:
                 flash(_("Agency logo saved."), "success")
                 return redirect(url_for("settings.index"), code=303)
@@ -229,7 +199,7 @@ def logo_upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/logo", methods=["GET"])
 @login_required
-def logo():  # type: ignore[no-untyped-def]
+def logo() -> ResponseReturnValue:
     """The signed-in member's own agency logo; there is no agency id to probe, so no other
     agency's logo can be asked for.  404 when the agency has none."""
     agency = getattr(g, "agency", None)
@@ -254,7 +224,7 @@ def logo():  # type: ignore[no-untyped-def]
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile():  # type: ignore[no-untyped-def]
+def profile() -> ResponseReturnValue:
     form = ProfileForm(obj=current_user, locale=current_user.locale or g.agency.default_locale)
     if form.validate_on_submit():
         try:
@@ -262,7 +232,7 @@ def profile():  # type: ignore[no-untyped-def]
                 current_user, name=form.name.data, locale=form.locale.data
             )
         except ServiceError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             refresh()  # say "saved" in the language just chosen
             flash(_("Your profile was saved."), "success")
@@ -276,7 +246,7 @@ def profile():  # type: ignore[no-untyped-def]
 
 @bp.route("/profile/password", methods=["POST"])
 @login_required
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
@@ -284,7 +254,7 @@ def password():  # type: ignore[no-untyped-def]
                 current_user, current=form.current_password.data, new=form.new_password.data
             )
         except ServiceError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             # Every session ended with the old password; keep this one signed in.
             start_session(current_user._get_current_object(), g.membership.agency_id)  # type: ignore[attr-defined]
@@ -300,7 +270,7 @@ def password():  # type: ignore[no-untyped-def]
 
 @bp.route("/profile/sessions/end", methods=["GET", "POST"])
 @login_required
-def sign_out_everywhere():  # type: ignore[no-untyped-def]
+def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of this person, on every device, this one included (asks first)."""
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -317,14 +287,14 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @require("token.manage_own")
-def tokens():  # type: ignore[no-untyped-def]
+def tokens() -> ResponseReturnValue:
     form = TokenForm()
     created = raw = None
     if form.validate_on_submit():
         try:
             created, raw = token_service.create_token(g.membership, form.name.data)
         except ServiceError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             g.no_store = True  # the raw token is on this page: never cache it
             form = TokenForm(formdata=None)
@@ -339,7 +309,7 @@ def tokens():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @require("token.manage_own")
-def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+def token_revoke(token_id: int) -> ResponseReturnValue:
     try:
         token = token_service.get_own_token(current_user.id, token_id)
     except NotFound:
@@ -357,7 +327,7 @@ def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/audit")
 @require("audit.view")
-def audit():  # type: ignore[no-untyped-def]
+def audit() -> ResponseReturnValue:
     action = request.args.get("action", "").strip()[:64] or None
     page, per_page = page_args(default_per_page=50)
     events = paginate(agency_service.audit_events_stmt(action), page, per_page)
@@ -371,7 +341,7 @@ def audit():  # type: ignore[no-untyped-def]
 
 @bp.route("/outbox")
 @require("outbox.view")
-def outbox():  # type: ignore[no-untyped-def]
+def outbox() -> ResponseReturnValue:
     page, per_page = page_args()
     messages = paginate(agency_service.outbox_stmt(), page, per_page)
     return render_template("settings/outbox.html", messages=messages)
@@ -379,7 +349,7 @@ def outbox():  # type: ignore[no-untyped-def]
 
 @bp.route("/outbox/<int:message_id>")
 @require("outbox.view")
-def outbox_message(message_id: int):  # type: ignore[no-untyped-def]
+def outbox_message(message_id: int) -> ResponseReturnValue:
     message = get_or_404(OutboxMessage, message_id)
     return render_template("settings/outbox_message.html", message=message)
 
@@ -388,7 +358,7 @@ def outbox_message(message_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/accent.css")
-def accent_css():  # type: ignore[no-untyped-def]
+def accent_css() -> ResponseReturnValue:
     """The signed-in member's agency colour (or the default), validated again on the way out."""
     agency = getattr(g, "agency", None)
     colour = agency_service.safe_accent(agency.accent_color if agency is not None else None)

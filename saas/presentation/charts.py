@@ -345,25 +345,8 @@ def bar_chart(
             track_x, bar_x, value_x = bar_start, bar_start, bar_start + length + 6
         # text-anchor "start" follows the text direction: the right edge when rtl.
         _el(row, "text", label, x=label_x, y=_num(mid), text_anchor="start")
-        _el(
-            row,
-            "rect",
-            x=_num(track_x),
-            y=y,
-            width=_num(bar_w),
-            height=bar_height,
-            fill="#eef1f5",
-            rx=3,
-        )
-        _el(
-            row,
-            "rect",
-            x=_num(bar_x),
-            y=y,
-            width=_num(length),
-            height=bar_height,
-            fill=fills[i % 2],
-            rx=3,
-        )
+        # The track, then the bar over it.
+        for x, w, fill in ((track_x, bar_w, "#eef1f5"), (bar_x, length, fills[i % 2])):
+            _el(row, "rect", x=_num(x), y=y, width=_num(w), height=bar_height, fill=fill, rx=3)
         _el(row, "text", fmt(value), x=_num(value_x), y=_num(mid), text_anchor="start")
     return _markup(root)

@@ -1,0 +1,206 @@
+"""The bodies and responses of the plans API, as the OpenAPI document publishes them.
+
+Field names follow the issue so integrations can rely on them (campaigns: ``name,
+networks, format, objective, kpi, kpi_baseline, kpi_target, audience_id, start_date,
+end_date, duration_rationale, budget, goal_ids``).  Numbers are strict: the string
+``"1.5"`` is a 422 naming the field, never a number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from saas.api.schemas import Number, Page, ServiceCheckedId, UtcDateTime
+from saas.domain.plan_workflow import STATUSES
+from saas.domain.vocabulary import CALENDAR_STATUSES, FORMATS, KPIS, NETWORKS, OBJECTIVES
+from saas.services import plans as plans_service
+
+Network = Literal[NETWORKS]  # type: ignore[valid-type]
+Format = Literal[FORMATS]  # type: ignore[valid-type]
+Objective = Literal[OBJECTIVES]  # type: ignore[valid-type]
+Kpi = Literal[KPIS]  # type: ignore[valid-type]
+CalendarStatus = Literal[CALENDAR_STATUSES]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class CampaignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr = Field(min_length=1, max_length=plans_service.NAME_MAX)
+    networks: list[Network] = Field(min_length=1, max_length=len(NETWORKS))
+    format: Format
+    objective: Objective
+    kpi: Kpi | None = None
+    kpi_baseline: Number | None = None
+    kpi_target: Number | None = None
+    audience_id: ServiceCheckedId | None = None
+    start_date: date
+    end_date: date
+    duration_rationale: StrictStr | None = Field(
+        default=None, max_length=plans_service.RATIONALE_MAX
+    )
+    budget: Number | None = Field(default=None, examples=[1500])
+    goal_ids: list[ServiceCheckedId] = Field(default_factory=list, max_length=200)
+    goal_contributions: dict[ServiceCheckedId, Number] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Expected contribution to each linked goal, in the goal's unit",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,10}$"}},  # goal ids
+    )
+    key: StrictStr | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="Keep a campaign's key to match it across revisions; new ones get one",
+    )
+
+
+class CalendarItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    network: Network
+    format: Format
+    pillar: StrictStr | None = Field(default=None, max_length=plans_service.PILLAR_MAX)
+    brief: StrictStr | None = Field(default=None, max_length=plans_service.BRIEF_MAX)
+    status: CalendarStatus = "planned"
+    campaign_key: StrictStr | None = Field(default=None, min_length=1, max_length=32)
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: StrictStr = Field(min_length=1, max_length=plans_service.TITLE_MAX)
+    period_start: date
+    period_end: date
+    campaigns: list[CampaignIn] = Field(
+        default_factory=list, max_length=plans_service.MAX_CAMPAIGNS
+    )
+    calendar: list[CalendarItemIn] = Field(
+        default_factory=list, max_length=plans_service.MAX_CALENDAR_ITEMS
+    )
+
+
+class RevisionCreate(BaseModel):
+    """The whole content of the plan: campaigns and calendar are replaced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: StrictStr | None = Field(default=None, min_length=1, max_length=plans_service.TITLE_MAX)
+    period_start: date | None = None
+    period_end: date | None = None
+    note: StrictStr | None = Field(default=None, max_length=plans_service.NOTE_MAX)
+    campaigns: list[CampaignIn] = Field(
+        default_factory=list, max_length=plans_service.MAX_CAMPAIGNS
+    )
+    calendar: list[CalendarItemIn] = Field(
+        default_factory=list, max_length=plans_service.MAX_CALENDAR_ITEMS
+    )
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: Status
+
+
+class CampaignOut(BaseModel):
+    id: int
+    key: str
+    position: int
+    name: str
+    networks: list[str]
+    format: str
+    objective: str
+    kpi: str | None
+    kpi_baseline: float | None
+    kpi_target: float | None
+    audience_id: int | None
+    start_date: date
+    end_date: date
+    duration_rationale: str | None
+    budget: float | None
+    goal_ids: list[int]
+    goal_contributions: dict[str, float | None]
+
+
+class CalendarItemOut(BaseModel):
+    id: int
+    date: date
+    network: str
+    format: str
+    pillar: str | None
+    brief: str | None
+    status: str
+    campaign_key: str | None
+
+
+class RevisionOut(BaseModel):
+    id: int
+    number: int
+    title: str
+    period_start: date
+    period_end: date
+    frozen: bool
+    author_id: int | None
+    note: str | None
+    created_at: UtcDateTime
+
+
+class PlanSummary(BaseModel):
+    id: int
+    brand_id: int
+    title: str
+    period_start: date
+    period_end: date
+    status: str
+    owner_id: int | None
+    reviewer_membership_id: int | None
+    submitted_at: UtcDateTime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class PlanOut(PlanSummary):
+    revision: RevisionOut
+    campaigns: list[CampaignOut]
+    calendar: list[CalendarItemOut]
+
+
+class PlanPage(Page[PlanSummary]):
+    pass
+
+
+class RevisionList(BaseModel):
+    data: list[RevisionOut]
+
+
+class FieldChangeOut(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class CampaignChangeOut(BaseModel):
+    key: str
+    name: str
+    changes: list[FieldChangeOut]
+
+
+class CalendarCountOut(BaseModel):
+    old: int
+    new: int
+
+
+class CompareOut(BaseModel):
+    a: int
+    b: int
+    plan_changes: list[FieldChangeOut]
+    added: list[CampaignChangeOut]
+    removed: list[CampaignChangeOut]
+    changed: list[CampaignChangeOut]
+    unchanged_count: int
+    calendar_items: CalendarCountOut

@@ -1,0 +1,104 @@
+"""CSV import and export of a plan revision's campaigns and content calendar.
+
+Pure modules, tested alone with no database and no request: ``cells`` (one cell: numbers,
+dates, vocabulary, goal and audience names, formula escaping), ``columns`` (each file's
+columns, named once with how to read and write them), ``table`` (bytes → a table of cells),
+``rows`` (rows → validated ``CampaignData`` / ``CalendarItemData``) and ``export`` (and
+back to CSV).  ``database`` holds the database side: ``export_csv`` and ``import_csv`` load
+what the pure part needs through the tenant scope and save through
+``plans.save_revision``.
+
+An import is all or nothing: every row is checked, every problem is reported with the row
+number a person sees in their spreadsheet (the header is row 1), and if any row fails
+nothing is saved.  Exports are UTF-8 with a byte-order mark (so Excel shows Arabic
+correctly) and neutralise spreadsheet formulas: a cell that starts with ``= + - @`` (or a
+tab / carriage return) is prefixed with ``'``; the import removes that prefix again, so an
+export imports back unchanged.
+"""
+
+from saas.domain.vocabulary import CALENDAR_STATUSES, FORMATS, KPIS, NETWORKS, OBJECTIVES
+from saas.services.plan_csv.cells import (
+    ALIASES,
+    FORMULA_TRIGGERS,
+    NameIndex,
+    escape_cell,
+    format_goal_links,
+    format_number,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_float,
+    parse_goal_links,
+    parse_networks,
+    unescape_cell,
+)
+from saas.services.plan_csv.columns import (
+    CALENDAR_HEADERS,
+    CAMPAIGN_HEADERS,
+    HEADERS,
+    KINDS,
+    REQUIRED,
+)
+from saas.services.plan_csv.database import ImportResult, export_csv, import_csv
+from saas.services.plan_csv.errors import CellError, ImportRejected, RowError
+from saas.services.plan_csv.export import calendar_csv, campaigns_csv
+from saas.services.plan_csv.rows import errors_from_validation, parse_calendar, parse_campaigns
+from saas.services.plan_csv.table import (
+    BOM,
+    HEADER_ALIASES,
+    MAX_BYTES,
+    MAX_ROWS,
+    Table,
+    decode,
+    read_table,
+    sniff_delimiter,
+)
+
+MAX_REPORTED_ERRORS = 200  # how many problems a page lists before "and N more"
+_CellError = CellError  # the name the tests know
+
+__all__ = [
+    "ALIASES",
+    "BOM",
+    "CALENDAR_HEADERS",
+    "CALENDAR_STATUSES",
+    "CAMPAIGN_HEADERS",
+    "FORMATS",
+    "FORMULA_TRIGGERS",
+    "HEADERS",
+    "HEADER_ALIASES",
+    "KINDS",
+    "KPIS",
+    "MAX_BYTES",
+    "MAX_REPORTED_ERRORS",
+    "MAX_ROWS",
+    "NETWORKS",
+    "OBJECTIVES",
+    "REQUIRED",
+    "CellError",
+    "ImportRejected",
+    "ImportResult",
+    "NameIndex",
+    "RowError",
+    "Table",
+    "calendar_csv",
+    "campaigns_csv",
+    "decode",
+    "errors_from_validation",
+    "escape_cell",
+    "export_csv",
+    "format_goal_links",
+    "format_number",
+    "import_csv",
+    "parse_calendar",
+    "parse_campaigns",
+    "parse_choice",
+    "parse_date",
+    "parse_decimal",
+    "parse_float",
+    "parse_goal_links",
+    "parse_networks",
+    "read_table",
+    "sniff_delimiter",
+    "unescape_cell",
+]

@@ -1,0 +1,95 @@
+"""Social plans: create, save revisions, move through the workflow, compare revisions.
+
+The contract other areas code against (CSV import, reviews): ``CampaignData`` and
+``CalendarItemData`` are validated input; ``create_plan`` and ``save_revision`` validate
+everything first and write nothing on any error (``ValidationFailed`` with a message per
+field, keys like ``campaigns.3.end_date``); ``transition`` applies the workflow of
+``saas.domain.plan_workflow``.  Loading goes through the ORM, so the caller's tenant and
+brand scope applies: another tenant's goal or audience id is simply "unknown".
+
+Revisions: while a plan has never been submitted its working revision is edited in place;
+submitting freezes it, and every later save creates revision N+1 (frozen).  Old revisions
+never change, so any two can be compared campaign by campaign (matched by ``key``).
+
+One module per use case: ``data`` (the records and limits), ``checks`` (validation),
+``queries`` (loading), ``revisions`` (writing), ``transitions`` (the workflow) and ``diff``
+(comparing).  Import from this package; the modules are its inside.
+"""
+
+from saas.services.plans.checks import validate_campaigns
+from saas.services.plans.data import (
+    BRIEF_MAX,
+    BUDGET_LIMIT,
+    CALENDAR_COLUMNS,
+    CAMPAIGN_COLUMNS,
+    KEY_RE,
+    KPI_LIMIT,
+    MAX_CALENDAR_ITEMS,
+    MAX_CAMPAIGNS,
+    MAX_DAYS,
+    NAME_MAX,
+    NOTE_MAX,
+    PILLAR_MAX,
+    RATIONALE_MAX,
+    TITLE_MAX,
+    VIEW_ROLES,
+    CalendarItemData,
+    CampaignData,
+)
+from saas.services.plans.diff import campaign_dict, compare, revision_dict
+from saas.services.plans.queries import (
+    RevisionRow,
+    brand_audiences,
+    brand_goals,
+    calendar_counts,
+    current_revision,
+    get_plan,
+    get_revision,
+    load_revision,
+    plans_query,
+    revision_counts,
+    revision_data,
+    revision_history,
+)
+from saas.services.plans.revisions import create_plan, save_revision
+from saas.services.plans.transitions import available_transitions, transition
+
+__all__ = [
+    "BRIEF_MAX",
+    "BUDGET_LIMIT",
+    "CALENDAR_COLUMNS",
+    "CAMPAIGN_COLUMNS",
+    "KEY_RE",
+    "KPI_LIMIT",
+    "MAX_CALENDAR_ITEMS",
+    "MAX_CAMPAIGNS",
+    "MAX_DAYS",
+    "NAME_MAX",
+    "NOTE_MAX",
+    "PILLAR_MAX",
+    "RATIONALE_MAX",
+    "TITLE_MAX",
+    "VIEW_ROLES",
+    "CalendarItemData",
+    "CampaignData",
+    "RevisionRow",
+    "available_transitions",
+    "brand_audiences",
+    "brand_goals",
+    "calendar_counts",
+    "campaign_dict",
+    "compare",
+    "create_plan",
+    "current_revision",
+    "get_plan",
+    "get_revision",
+    "load_revision",
+    "plans_query",
+    "revision_counts",
+    "revision_data",
+    "revision_dict",
+    "revision_history",
+    "save_revision",
+    "transition",
+    "validate_campaigns",
+]

@@ -1,0 +1,76 @@
+"""Comments on a review, a campaign or a goal: internal notes, or shared with the client."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from saas.extensions import db
+from saas.i18n import gettext as _
+from saas.models import Membership
+from saas.models.goals import Goal
+from saas.models.plans import Campaign
+from saas.models.reviews import Review, ReviewComment
+from saas.services import audit
+from saas.services.errors import ValidationFailed
+from saas.services.reviews.access import COMMENT_MAX, require_open, require_staff
+from saas.transactions import use_case
+
+
+@use_case
+def add_comment(
+    review: Review,
+    body: str | None,
+    shared: bool,
+    campaign_id: int | None = None,
+    goal_id: int | None = None,
+    *,
+    membership: Membership,
+) -> ReviewComment:
+    """A comment on the review, a campaign or a goal; internal unless ``shared``."""
+    require_staff(membership)
+    require_open(review)
+    errors: dict[str, str] = {}
+    text = (body or "").strip()
+    if not text:
+        errors["body"] = _("Write a comment.")
+    elif len(text) > COMMENT_MAX:
+        errors["body"] = _("Use at most %(n)d characters.", n=COMMENT_MAX)
+    if campaign_id is not None:
+        found = db.session.scalar(
+            select(Campaign.id).where(
+                Campaign.id == campaign_id, Campaign.revision_id == review.revision_id
+            )
+        )
+        if found is None:
+            errors["campaign_id"] = _("Unknown campaign %(id)s", id=campaign_id)
+    if goal_id is not None:
+        found = db.session.scalar(
+            select(Goal.id).where(Goal.id == goal_id, Goal.brand_id == review.brand_id)
+        )
+        if found is None:
+            errors["goal_id"] = _("Unknown goal %(id)s", id=goal_id)
+    if errors:
+        raise ValidationFailed(_("The comment could not be saved."), errors)
+    comment = ReviewComment(
+        agency_id=review.agency_id,
+        brand_id=review.brand_id,
+        review_id=review.id,
+        campaign_id=campaign_id,
+        goal_id=goal_id,
+        body=text,
+        shared=bool(shared),
+        author_id=membership.user_id,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(
+        "review.commented",
+        review,
+        label=f"#{review.id}",
+        comment_id=comment.id,
+        shared=bool(shared),
+        campaign_id=campaign_id,
+        goal_id=goal_id,
+    )
+    db.session.flush()
+    return comment

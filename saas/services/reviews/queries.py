@@ -1,0 +1,160 @@
+"""Loading reviews as a member may see them: staff see everything, client users see
+completed reviews, accepted findings and shared comments only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
+
+from saas.domain.alignment import messages
+from saas.extensions import db
+from saas.i18n import gettext as _
+from saas.models import Membership, User
+from saas.models.goals import Goal
+from saas.models.plans import Campaign, Plan, PlanRevision
+from saas.models.reviews import FINDING_STATES, Finding, Review, ReviewComment
+from saas.services.errors import NotFound
+from saas.services.reviews.access import is_staff
+
+
+def load(review_id: int, membership: Membership) -> Review | None:
+    """A review the member may see, with its findings and comments (three queries)."""
+    review = db.session.scalar(
+        select(Review)
+        .where(Review.id == review_id)
+        .options(selectinload(Review.findings), selectinload(Review.comments))
+    )
+    if review is None or not visible_to(review, membership):
+        return None
+    return review
+
+
+def visible_to(review: Review, membership: Membership) -> bool:
+    return is_staff(membership) or review.status == "completed"
+
+
+def findings_for(review: Review, membership: Membership) -> list[Finding]:
+    if is_staff(membership):
+        return list(review.findings)
+    return [f for f in review.findings if f.state == "accepted"]
+
+
+def comments_for(review: Review, membership: Membership) -> list[ReviewComment]:
+    if is_staff(membership):
+        return list(review.comments)
+    return [c for c in review.comments if c.shared]
+
+
+def open_review_for(revision_id: int) -> Review | None:
+    return db.session.scalar(
+        select(Review)
+        .where(Review.revision_id == revision_id, Review.status == "open")
+        .order_by(Review.id)
+        .limit(1)
+    )
+
+
+def reviews_of_plan(plan: Plan, membership: Membership) -> list[tuple[Review, int]]:
+    """Every review of a plan with its revision number, oldest first (one query)."""
+    stmt = (
+        select(Review, PlanRevision.number)
+        .join(PlanRevision, PlanRevision.id == Review.revision_id)
+        .where(Review.plan_id == plan.id)
+        .order_by(PlanRevision.number, Review.id)
+    )
+    if not is_staff(membership):
+        stmt = stmt.where(Review.status == "completed")
+    return [(row[0], row[1]) for row in db.session.execute(stmt)]
+
+
+def reviews_query(plan: Plan, membership: Membership) -> Select[tuple[Review]]:
+    """The plan's reviews the member may see, newest first: the statement a list pages."""
+    stmt = select(Review).where(Review.plan_id == plan.id)
+    if not is_staff(membership):
+        stmt = stmt.where(Review.status == "completed")
+    return stmt.order_by(Review.created_at.desc(), Review.id.desc())
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    revision: int  # the revision's number
+    findings: int  # the findings the member may see (client users: accepted ones)
+    open_findings: int  # of those, still to be judged
+
+
+def review_facts(reviews: Sequence[Review], membership: Membership) -> dict[int, ReviewFacts]:
+    """Revision number and finding counts of a page of reviews: one query, however many."""
+    ids = [r.id for r in reviews]
+    if not ids:
+        return {}
+    # Client users see accepted findings only, so none of theirs is open.
+    shown = FINDING_STATES if is_staff(membership) else ("accepted",)
+    rows = db.session.execute(
+        select(
+            Review.id,
+            PlanRevision.number,
+            func.count(case((Finding.state.in_(shown), Finding.id))),
+            func.count(case((Finding.state.in_(shown) & (Finding.state == "open"), Finding.id))),
+        )
+        .join(PlanRevision, PlanRevision.id == Review.revision_id)
+        .outerjoin(Finding, Finding.review_id == Review.id)
+        .where(Review.id.in_(ids))
+        .group_by(Review.id, PlanRevision.number)
+    )
+    return {
+        rid: ReviewFacts(revision=number, findings=int(seen or 0), open_findings=int(left or 0))
+        for rid, number, seen, left in rows
+    }
+
+
+def revision_of(review: Review) -> PlanRevision:
+    revision = db.session.scalar(select(PlanRevision).where(PlanRevision.id == review.revision_id))
+    if revision is None:
+        raise NotFound(_("This plan revision no longer exists."))
+    return revision
+
+
+def plan_of(review: Review) -> Plan:
+    plan = db.session.scalar(select(Plan).where(Plan.id == review.plan_id))
+    if plan is None:
+        raise NotFound(_("This plan no longer exists."))
+    return plan
+
+
+def campaign_names(revision_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, key) of a revision's campaigns in plan order: one query, no ORM objects."""
+    rows = db.session.execute(
+        select(Campaign.id, Campaign.name, Campaign.key)
+        .where(Campaign.revision_id == revision_id)
+        .order_by(Campaign.position, Campaign.id)
+    )
+    return [(r.id, r.name, r.key) for r in rows]
+
+
+def goal_names(brand_id: int) -> list[tuple[int, str, str]]:
+    """(id, title, priority) of a brand's goals: one query."""
+    rows = db.session.execute(
+        select(Goal.id, Goal.title, Goal.priority)
+        .where(Goal.brand_id == brand_id)
+        .order_by(Goal.id)
+    )
+    return [(r.id, r.title, r.priority) for r in rows]
+
+
+def render_finding(finding: Finding, locale: str) -> tuple[str, str]:
+    """The finding's message and suggested fix in ``locale``."""
+    try:
+        return messages.render(finding.rule, dict(finding.params or {}), locale)
+    except Exception:  # noqa: BLE001 - a rule removed since the review opened
+        return finding.rule, ""
+
+
+def user_names(user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names for authors and deciders: one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
