@@ -16,6 +16,7 @@ from saas.config import ROOT
 from saas.extensions import babel, csrf, db, limiter, login_manager, migrate
 from saas.i18n import lazy_gettext
 from saas.models import Brand, User
+from saas.presentation.text import paragraphs
 from saas.services.audit import Origin, set_origin
 from saas.web import context as web_context
 from saas.web.auth.views import bp as auth_bp
@@ -186,3 +187,4 @@ def register_template_helpers(app: Flask) -> None:
         allowed=allowed, role_label=role_label, brand_switcher=brand_switcher
     )
     app.jinja_env.globals["ROLE_NAMES"] = role_names
+    app.jinja_env.filters["paragraphs"] = paragraphs  # people's text: lines and lists kept

@@ -248,13 +248,16 @@ def test_qamar_leader_sees_what_needs_her_decision_before_the_details(demo):
     card = re.search(r'<section class="card decisions-card".*?</section>', page, re.S)
     assert card, "no decisions card on the leader's landing page"
     with demo.app.app_context(), force_locale("ar"):
-        from flask_babel import ngettext
+        from flask_babel import gettext
 
-        behind = ngettext(
-            "%(goals)s is behind: do we add effort, or reset the target?",
-            "%(goals)s are behind: do we add effort, or reset the targets?",
-            1,
-            goals="@@",
+        behind = gettext(
+            "Add effort to %(goal)s or reset its target: it is %(percent)s of the way with "
+            "%(elapsed)s of the time gone (%(chain)s, due %(due)s).",
+            goal="@@",
+            percent="@@",
+            elapsed="@@",
+            chain="@@",
+            due="@@",
         )
     text = _text(card.group(0))
     assert all(part.strip() in text for part in behind.split("@@"))  # her question, in Arabic

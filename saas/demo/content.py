@@ -4,6 +4,8 @@ This is data, not interface text: brand, goal and campaign names are what a clie
 type, in the brand's own language (Arabic for Qamar Coffee, English for Atlas Outdoor), so
 none of it goes through gettext.  Dates are offsets from the day the demo is loaded, so a
 goal that is "at risk" today is at risk whenever the demo is loaded.
+
+Its length is data: two brands' goals, audiences, campaigns and notes in their languages.
 """
 
 from __future__ import annotations

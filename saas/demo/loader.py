@@ -9,6 +9,8 @@ path; the share link is made by the reports service.
 
 People are the exception: their accounts are rows written here, as before, because the
 invitation flow would email links to addresses that do not exist.
+
+Past 400 lines because it is a script of steps, each short and idempotent, read top to bottom.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User, UserSession
 from saas.models.audit import AuditEvent
 from saas.models.goals import Audience, Goal, GoalCheckin
+from saas.models.notifications import NotificationPreference
 from saas.models.outbox import OutboxMessage
 from saas.models.plans import CalendarItem, Campaign, CampaignGoal, Plan, PlanRevision
 from saas.models.reports import Report, ReportSchedule, ReportShare
@@ -32,6 +33,7 @@ __all__ = [
     "BrandAccess",
     "Invitation",
     "Membership",
+    "NotificationPreference",
     "OneTimeToken",
     "UserSession",
     "OutboxMessage",

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A consultant's last answer to "Visible to the client?" on a review comment, offered
+    # as the preselected answer next time; None until they first choose (never a default).
+    share_comments: Mapped[bool | None] = mapped_column(Boolean)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -1,7 +1,9 @@
-"""Social plans, their immutable revisions, campaigns and content calendar items.
+"""Social plans, their revisions (one per review cycle), campaigns and calendar items.
 
-A plan's working revision may be edited while the plan has never been submitted; after
-the first submission every save creates a new revision, and revisions never change.
+A revision is either the plan's working draft (``frozen`` false: edited in place by every
+save) or frozen (submitted, never changed again).  A plan has at most one draft, always its
+latest revision; after "changes requested" the first save starts the next cycle's draft,
+so revision numbers count what was submitted (see ``saas.services.plans.revisions``).
 """
 
 from __future__ import annotations
@@ -69,8 +71,11 @@ class PlanRevision(BrandScoped, db.Model):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Frozen revisions never change (set on submission and on every later save).
+    # False for the working draft (edited in place); set on submission, never cleared.
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When this revision was submitted (None for the draft and for revisions frozen by the
+    # every-save rule before review cycles, which were never submitted themselves).
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

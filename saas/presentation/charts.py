@@ -350,3 +350,86 @@ def bar_chart(
             _el(row, "rect", x=_num(x), y=y, width=_num(w), height=bar_height, fill=fill, rx=3)
         _el(row, "text", fmt(value), x=_num(value_x), y=_num(mid), text_anchor="start")
     return _markup(root)
+
+
+def score_chart(
+    points: Sequence[tuple[str, str, float]],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 220,
+    locale: str = "en",
+    rtl: bool = False,
+    empty_message: str | None = None,
+) -> Markup:
+    """Scores in review order: one point per review, evenly spaced, whatever the dates.
+
+    ``points`` are (label, sub-label, score), e.g. ("Revision 2", "3 Dec 2026", 88): two
+    reviews on one day are two points, not a vertical line.  The scale is 0–100.
+    """
+    root = _svg(title, width, height, "line chart-score", rtl)
+    pts = [(str(a), str(b), float(v)) for a, b, v in points if v is not None and math.isfinite(v)]
+    if not pts:
+        return _empty(root, width, height, empty_message)
+    fmt_num: Callable[[float], str] = lambda v: format_decimal(v, locale=locale)  # noqa: E731
+    _el(root, "desc", "; ".join(f"{a} ({b}): {fmt_num(v)}" for a, b, v in pts))
+
+    pad_axis, pad_end, top, bottom = 48, 48, 16, 44
+    plot_w, plot_h = width - pad_axis - pad_end, height - top - bottom
+    x0 = width - pad_axis if rtl else pad_axis
+    direction = -1 if rtl else 1
+    x_end = x0 + direction * plot_w
+
+    inset = 32  # the first and last points clear the axis and its labels
+
+    def x_of(i: int) -> float:
+        frac = 0.5 if len(pts) == 1 else i / (len(pts) - 1)
+        return x0 + direction * (inset + frac * (plot_w - 2 * inset))
+
+    def y_of(v: float) -> float:
+        return top + plot_h - max(0.0, min(100.0, v)) / 100 * plot_h
+
+    axis = _el(root, "g", class_="chart-axis", fill=MUTED)
+    for tick in (0, 25, 50, 75, 100):
+        y = y_of(tick)
+        _el(axis, "line", x1=_num(x0), x2=_num(x_end), y1=_num(y), y2=_num(y), stroke=GRID)
+        _el(
+            axis,
+            "text",
+            fmt_num(tick),
+            x=_num(x0 - direction * 8),
+            y=_num(y + 4),
+            text_anchor="end",
+        )
+    _el(axis, "line", x1=_num(x0), x2=_num(x0), y1=top, y2=top + plot_h, stroke=INK)
+    _el(axis, "line", x1=_num(x0), x2=_num(x_end), y1=top + plot_h, y2=top + plot_h, stroke=INK)
+    # At most eight labelled points: the first, the last and evenly spread ones between.
+    labelled = set(range(len(pts)))
+    if len(pts) > 8:
+        step = (len(pts) - 1) / 7
+        labelled = {round(i * step) for i in range(8)}
+    for i, (label, sub, _v) in enumerate(pts):
+        if i not in labelled:
+            continue
+        x = x_of(i)
+        _el(axis, "line", x1=_num(x), x2=_num(x), y1=top + plot_h, y2=top + plot_h + 4, stroke=INK)
+        _el(axis, "text", label, x=_num(x), y=top + plot_h + 17, text_anchor="middle", fill=INK)
+        _el(axis, "text", sub, x=_num(x), y=top + plot_h + 31, text_anchor="middle", font_size=10)
+
+    series = _el(root, "g", class_="chart-series", color=SERIES)
+    coords = [(x_of(i), y_of(v)) for i, (_a, _b, v) in enumerate(pts)]
+    if len(coords) > 1:
+        _el(
+            series,
+            "polyline",
+            points=" ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
+            fill="none",
+            stroke=SERIES,
+            stroke_width=2.5,
+            stroke_linejoin="round",
+        )
+    for (label, sub, v), (x, y) in zip(pts, coords, strict=True):
+        dot = _marker(series, "circle", x, y, SERIES)
+        _el(dot, "title", f"{label}, {sub}: {fmt_num(v)}")
+        _el(series, "text", fmt_num(v), x=_num(x), y=_num(y - 9), text_anchor="middle", fill=INK)
+    return _markup(root)

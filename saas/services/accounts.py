@@ -8,6 +8,9 @@ gets no email and cannot sign in.
 
 Asking for a reset or a sign-in link answers at once and identically for every address:
 the look-up, the link and the email happen in a background job (``request_account_link``).
+
+Past 400 lines on purpose: sign-up, sign-in, links and resets share the rate limits, the
+same-time answers and the session rotation; apart they would each get one of them wrong.
 """
 
 from __future__ import annotations

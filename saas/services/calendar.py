@@ -1,8 +1,14 @@
-"""The content calendar month view: a brand's dated items across its live plans.
+"""The content calendar: a brand's dated items across its live plans, and editing them.
 
 The items shown are those of the *current* revision of each plan that is not archived (for
 client leaders: of approved plans only, as everywhere else).  One SELECT loads the month,
 whatever the number of items, plans or campaigns; the grid maths is pure.
+
+Adding, editing, moving and deleting an item build the plan's new calendar list and save
+it through ``plans.save_revision``, the path every campaign edit takes, so the plans
+service's revision rules (one working draft per review cycle) apply to calendar edits too.
+Items are named by their row id in the plan's current revision; a save writes new rows,
+so an id is good until the next save.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,10 +25,15 @@ from sqlalchemy import and_, func, select
 
 from saas.domain import plan_workflow as workflow
 from saas.extensions import db
+from saas.i18n import gettext as _
 from saas.models import CalendarItem, Campaign, Plan, PlanRevision
+from saas.services import plans
+from saas.services.errors import NotFound, ServiceError, ValidationFailed
+from saas.services.plans import CalendarItemData, CampaignData
+from saas.transactions import use_case
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")  # ?month=2027-03
 
 
 # --- pure: months and grids -------------------------------------------------------------------
@@ -30,7 +41,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 def parse_month(value: str | None, today: date) -> date:
     """``YYYY-MM`` → the first day of that month; anything else → this month."""
-    match = _MONTH.match((value or "").strip())
+    match = MONTH_RE.match((value or "").strip())
     if match:
         year, month = int(match[1]), int(match[2])
         if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
@@ -78,6 +89,7 @@ class Entry:
     plan_id: int
     plan_title: str
     campaign_name: str | None
+    plan_status: str
 
 
 @dataclass
@@ -115,6 +127,20 @@ def plans_for(brand_id: int, role: str | None) -> list[tuple[int, str]]:
     return [(pid, title) for pid, title in db.session.execute(stmt)]
 
 
+def editable_plans(brand_id: int, role: str | None) -> list[tuple[int, str]]:
+    """(id, title) of the live plans whose calendar this role may change now."""
+    stmt = (
+        select(Plan.id, Plan.title, Plan.status)
+        .where(Plan.id.in_(_live_plans(brand_id, role).scalar_subquery()))
+        .order_by(Plan.period_start.desc(), Plan.id.desc())
+    )
+    return [
+        (pid, title)
+        for pid, title, status in db.session.execute(stmt)
+        if workflow.can_edit(status, role or "")
+    ]
+
+
 def month_items(
     brand_id: int, first: date, last: date, role: str | None, plan_id: int | None = None
 ) -> list[Entry]:
@@ -144,6 +170,7 @@ def month_items(
             Plan.id,
             Plan.title,
             Campaign.name,
+            Plan.status,
         )
         .join(PlanRevision, PlanRevision.id == CalendarItem.revision_id)
         .join(Plan, Plan.id == PlanRevision.plan_id)
@@ -181,3 +208,114 @@ def month(
         by_day[entry.date].append(entry)
     result.by_day = dict(by_day)
     return result
+
+
+# --- editing one item -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignOption:
+    """A campaign an item may belong to, as the item form lists it (by name, not key)."""
+
+    key: str
+    name: str
+    start_date: date
+    end_date: date
+    networks: tuple[str, ...]
+
+
+@dataclass
+class _Content:
+    """The current revision's content, and the row id of each calendar item in order."""
+
+    campaigns: list[CampaignData]
+    calendar: list[CalendarItemData]
+    item_ids: list[int]
+
+    def index_of(self, item_id: int | None) -> int:
+        if item_id is None or item_id not in self.item_ids:
+            raise NotFound(_("There is no such calendar item in this plan."))
+        return self.item_ids.index(item_id)
+
+
+def _content(plan: Plan) -> _Content:
+    revision = plans.load_revision(plans.current_revision(plan).id, with_calendar=True)
+    campaigns, calendar = plans.revision_data(revision)
+    return _Content(campaigns, calendar, [row.id for row in revision.calendar_items])
+
+
+def campaign_options(plan: Plan) -> list[CampaignOption]:
+    """The current revision's campaigns, in the plan's order."""
+    return [
+        CampaignOption(c.key or "", c.name, c.start_date, c.end_date, tuple(c.networks))
+        for c in _content(plan).campaigns
+        if c.key
+    ]
+
+
+def get_item(plan: Plan, item_id: int | None) -> CalendarItemData:
+    """One item of the plan's current revision, or ``NotFound`` (another plan's, or gone)."""
+    content = _content(plan)
+    return content.calendar[content.index_of(item_id)]
+
+
+def _item_errors(err: ServiceError, index: int) -> ServiceError:
+    """The plans service names fields ``calendar.<index>.date``; the form names them ``date``."""
+    if not isinstance(err, ValidationFailed):
+        return err
+    prefix = f"calendar.{index}."
+    fields = {
+        (name[len(prefix) :] if name.startswith(prefix) else name): message
+        for name, message in err.fields.items()
+    }
+    return ValidationFailed(err.message, fields=fields)
+
+
+def _save(
+    plan: Plan, content: _Content, calendar: list[CalendarItemData], index: int, author: Any
+) -> PlanRevision:
+    try:
+        return plans.save_revision(
+            plan, campaigns=content.campaigns, calendar=calendar, author=author
+        )
+    except ServiceError as err:
+        raise _item_errors(err, index) from None
+
+
+@use_case
+def add_item(plan: Plan, item: CalendarItemData, *, author: Any) -> PlanRevision:
+    """Add one item to the plan's calendar (saved as the plans service saves any edit)."""
+    content = _content(plan)
+    calendar = [*content.calendar, item]
+    return _save(plan, content, calendar, len(calendar) - 1, author)
+
+
+@use_case
+def update_item(
+    plan: Plan, item_id: int | None, item: CalendarItemData, *, author: Any
+) -> PlanRevision:
+    """Replace one item (its date, network, format, campaign, pillar, brief, status)."""
+    content = _content(plan)
+    index = content.index_of(item_id)
+    calendar = list(content.calendar)
+    calendar[index] = item
+    return _save(plan, content, calendar, index, author)
+
+
+@use_case
+def move_item(plan: Plan, item_id: int | None, to: date, *, author: Any) -> PlanRevision:
+    """Move one item to another date, everything else kept."""
+    content = _content(plan)
+    index = content.index_of(item_id)
+    calendar = list(content.calendar)
+    calendar[index] = replace(calendar[index], date=to)
+    return _save(plan, content, calendar, index, author)
+
+
+@use_case
+def delete_item(plan: Plan, item_id: int | None, *, author: Any) -> PlanRevision:
+    """Remove one item from the plan's calendar."""
+    content = _content(plan)
+    index = content.index_of(item_id)
+    calendar = content.calendar[:index] + content.calendar[index + 1 :]
+    return _save(plan, content, calendar, index, author)

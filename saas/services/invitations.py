@@ -3,6 +3,9 @@
 Only the SHA-256 of the token is stored, so the link can be shown once (right after it is
 created) and then only re-issued, never recovered.  Acceptance looks the token up across
 tenants (``system_scope``) and does everything else inside the invitation's own agency.
+
+One module though past 400 lines: creating, re-sending, revoking and accepting are one
+state machine over one token and one seat rule; split, the rules would drift apart.
 """
 
 from __future__ import annotations

@@ -9,6 +9,14 @@ owner may read it in Settings → Email outbox.  **Account mail** (``ACCOUNT_MAI
 reset and sign-in links) belongs to the person: its row stores the template and its
 non-secret context only.  The delivery job issues the one-time token, renders and sends the
 message, and keeps nothing of it, so no page, API, export or log shows the link.
+
+**Product notifications** (``PRODUCT_MAIL``) are the only mail a person may turn off, kind
+by kind (Settings → Notifications, or the one-click link in the email).  ``queue_email``
+skips a person who turned the kind off; the delivered message carries a signed unsubscribe
+link in its footer and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC
+8058).  The link is added at delivery: the stored body, which the owner may read in the
+outbox, holds a placeholder, so nobody but the recipient holds a working link.  Every other
+kind (security mail, invitations, billing) has no link and no header and is always sent.
 """
 
 from __future__ import annotations
@@ -18,15 +26,18 @@ import secrets
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 
 from saas.extensions import db
-from saas.models import OutboxMessage, User
+from saas.i18n import lazy_gettext as _l
+from saas.models import NotificationPreference, OutboxMessage, User
 from saas.services import links
 from saas.transactions import commit_now, use_case
 from tenants.models import utcnow
@@ -40,6 +51,22 @@ ACCOUNT_MAIL: dict[str, str] = {
     "password_reset": links.PASSWORD_RESET,
     "magic_link": links.MAGIC_LINK,
 }
+
+# Product notifications, the one list of the kinds a person may turn off: kind -> what the
+# settings page calls it.  Every kind not listed is required and can never be turned off:
+# the account mail above, "sign_in_alert" and "password_changed" (security), "welcome",
+# "invitation", and billing mail.  A new product email is added here (and given a
+# ``queue_email(kind=...)``); forgetting to only means it cannot be turned off.
+PRODUCT_MAIL: dict[str, Any] = {
+    "plan_submitted": _l("Plans submitted for your review"),
+    "review_reminder": _l("Reminders about plans still waiting for review"),
+    "review_completed": _l("Completed reviews of your plans"),
+    "report_ready": _l("Reports ready to read"),
+}
+
+UNSUBSCRIBE_SALT = "tandem.unsubscribe"
+# What the stored body says instead of the recipient's token (see the module docstring).
+UNSUBSCRIBE_PLACEHOLDER = "personal-link"
 
 
 def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, str]:
@@ -58,28 +85,44 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
         # A child template holds only its own blocks; the html wrapper lives in base.html.
         base = env.get_template("email/base.html")
         parts = {}
-        for name in ("subject", "text", "html"):
+        for name in ("subject", "text", "html", "text_footer"):
             render = tmpl.blocks.get(name) or base.blocks.get(name)
             if render is not None:
                 parts[name] = "".join(render(ctx)).strip()
-    return parts["subject"], parts["text"], parts.get("html", "")
+    # The plain-text part's footer (the unsubscribe link of product mail) is base.html's,
+    # so no template has to remember it.
+    text = "\n\n".join(p for p in (parts["text"], parts.get("text_footer", "")) if p)
+    return parts["subject"], text, parts.get("html", "")
 
 
 def queue_email(
     *, to: str, template: str, locale: str | None = None, kind: str | None = None, **context: Any
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Write the message to the outbox; it is delivered once the caller's unit of work
-    commits (and never, if it rolls back)."""
+    commits (and never, if it rolls back).
+
+    ``None`` when ``to`` is a person who turned this kind of product notification off.
+    """
     locale = locale if locale in ("en", "ar") else "en"
+    kind = kind or template
+    recipient = _product_recipient(kind, to)
+    if recipient is not None:
+        if not wants(recipient.id, kind):
+            log.info("%s email to user %s skipped: they turned it off", kind, recipient.id)
+            return None
+        context["unsubscribe_url"] = unsubscribe_url(UNSUBSCRIBE_PLACEHOLDER)
+        context["settings_url"] = _app_url("settings.notifications")
+        context["notification_label"] = PRODUCT_MAIL[kind]
     subject, text, html = render_email(template, locale, **context)
     message = OutboxMessage(
-        kind=kind or template,
+        kind=kind,
         to_email=to,
         subject=subject[:255],
         body_text=text,
         body_html=html or None,
         locale=locale,
         status="queued",
+        user_id=recipient.id if recipient is not None else None,
     )
     db.session.add(message)
     db.session.flush()
@@ -87,6 +130,83 @@ def queue_email(
         db.session, "worker.jobs.email.deliver_email", message.id, message.agency_id
     )
     return message
+
+
+# --- product notifications: preferences and the unsubscribe link ---------------------------
+
+
+def is_product_mail(kind: str) -> bool:
+    return kind in PRODUCT_MAIL
+
+
+def _product_recipient(kind: str, to: str) -> User | None:
+    """The person a product notification goes to (``None`` for required mail, or an
+    address that is nobody's account: those have nothing to turn off)."""
+    if not is_product_mail(kind):
+        return None
+    return db.session.scalar(select(User).where(User.email == to))
+
+
+def wants(user_id: int, kind: str) -> bool:
+    """Does this person receive this kind?  Required mail always; product mail unless
+    they turned it off."""
+    if not is_product_mail(kind):
+        return True
+    enabled = db.session.scalar(
+        select(NotificationPreference.enabled).where(
+            NotificationPreference.user_id == user_id, NotificationPreference.kind == kind
+        )
+    )
+    return enabled is not False
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    """A signed token naming one person and one kind: it can turn off that kind for that
+    person and nothing else, and it needs no sign-in (RFC 8058 one-click)."""
+    return _serializer().dumps([int(user_id), kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """``(user_id, kind)`` of a genuine token for a product kind, else ``None``."""
+    try:
+        user_id, kind = _serializer().loads(token)
+    except (BadData, TypeError, ValueError):
+        return None
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or not isinstance(kind, str):
+        return None
+    return (user_id, kind) if is_product_mail(kind) else None
+
+
+def unsubscribe_url(token: str) -> str:
+    return _app_url("settings.unsubscribe", token=token)
+
+
+def _app_url(endpoint: str, **values: Any) -> str:
+    """An absolute link into the app, built without a request (mail renders in jobs too)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return f"{current_app.config['BASE_URL']}{path}"
+
+
+def _personalise(
+    message: OutboxMessage, text: str, html: str | None
+) -> tuple[str, str | None, dict[str, str]]:
+    """Put the recipient's own unsubscribe link into a product notification, and the
+    List-Unsubscribe headers beside it.  Other mail is left as it is, with no header."""
+    if not is_product_mail(message.kind) or message.user_id is None:
+        return text, html, {}
+    url = unsubscribe_url(unsubscribe_token(message.user_id, message.kind))
+    placeholder = unsubscribe_url(UNSUBSCRIBE_PLACEHOLDER)
+    text = text.replace(placeholder, url)
+    html = html.replace(placeholder, url) if html else html
+    headers = {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return text, html, headers
 
 
 def queue_account_email(
@@ -140,9 +260,11 @@ def deliver(message_id: int) -> None:
     try:
         if is_account_mail(message):
             issued, subject, text, html = _render_account_mail(message)
+            headers: dict[str, str] = {}
         else:
-            subject, text, html = message.subject, message.body_text, message.body_html
-        message.transport = _send(message.to_email, subject, text, html)
+            subject = message.subject
+            text, html, headers = _personalise(message, message.body_text, message.body_html)
+        message.transport = _send(message.to_email, subject, text, html, headers)
     except Exception as exc:
         db.session.rollback()
         if issued is not None:
@@ -174,29 +296,58 @@ def _render_account_mail(message: OutboxMessage) -> tuple[str, str, str, str | N
     return raw, subject, text, html or None
 
 
-def _build(to: str, subject: str, text: str, html: str | None) -> EmailMessage:
-    email = EmailMessage()
+class _Policy(EmailPolicy):
+    """The standard policy, except that headers holding a URL stay on one line.
+
+    Python folds a long header with no space in it into RFC 2047 encoded words, which mail
+    clients no longer read as ``<https://…>``; RFC 5322 allows lines up to 998 characters.
+    """
+
+    UNFOLDED = frozenset({"list-unsubscribe"})
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in self.UNFOLDED:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in self.UNFOLDED:
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _Policy()
+
+
+def _build(
+    to: str, subject: str, text: str, html: str | None, headers: dict[str, str] | None = None
+) -> EmailMessage:
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = to
     email["Subject"] = subject
+    for name, value in (headers or {}).items():
+        email[name] = value
     email.set_content(text)
     if html:
         email.add_alternative(html, subtype="html")
     return email
 
 
-def _send(to: str, subject: str, text: str, html: str | None) -> str:
+def _send(
+    to: str, subject: str, text: str, html: str | None, headers: dict[str, str] | None = None
+) -> str:
     """Hand the message to the configured transport; returns its name for the row."""
     cfg = current_app.config
     if cfg["MAIL_SERVER"]:
-        _send_smtp(_build(to, subject, text, html))
+        _send_smtp(_build(to, subject, text, html, headers))
         return "smtp"
     if cfg.get("MAIL_FILE_DIR"):
         folder = Path(cfg["MAIL_FILE_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
-        path.write_bytes(_build(to, subject, text, html).as_bytes())
+        path.write_bytes(_build(to, subject, text, html, headers).as_bytes())
         path.chmod(0o600)
         log.info("email written to %s (to=%s subject=%s)", path.name, to, subject)
         return "file"

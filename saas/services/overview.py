@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from saas.domain.decisions import Decision, decisions_needed
+from saas.domain.decisions import Decision
 from saas.extensions import db
-from saas.models import Brand, Finding, Goal, Plan, Review
+from saas.models import Brand, Goal, Plan, Review
 from saas.services import goals as goals_service
 from saas.services import plans as plans_service
+from saas.services.decisions import brand_decisions
 from saas.services.goals import GoalRow
 
 
@@ -59,33 +60,10 @@ def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOver
 
 
 def _decisions(rows: list[GoalRow], review: Review | None, *, has_plan: bool) -> list[Decision]:
-    """What the brand's leaders should decide now, by the board report's rule (without its
-    standing questions): goals behind or at risk, goals no campaign serves, open errors, and a
-    plan nobody has reviewed yet (a brand without plans has nothing to review)."""
-    findings: list[Finding] = []
-    if review is not None:
-        findings = list(
-            db.session.scalars(
-                select(Finding).where(
-                    Finding.review_id == review.id,
-                    (Finding.rule == "goal_uncovered")
-                    | ((Finding.severity == "error") & (Finding.state == "open")),
-                )
-            )
-        )
-    titles = {r.goal.id: r.goal.title for r in rows}
-    uncovered = [
-        titles.get(f.goal_id or 0) or str((f.params or {}).get("goal", ""))
-        for f in findings
-        if f.rule == "goal_uncovered"
-    ]
-    errors = sum(1 for f in findings if f.severity == "error" and f.state == "open")
-    return decisions_needed(
-        [(r.goal.title, r.progress.status) for r in rows],
-        uncovered,
-        errors,
-        reviewed=review is not None or not has_plan,
-    )
+    """What the brand's leaders should decide now, by the board report's rule: actions from
+    the goals' progress and the latest review, never padded (a brand without plans has
+    nothing to review)."""
+    return brand_decisions(rows, review, reviewed=review is not None or not has_plan, limit=5)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 A plan counts as waiting while it is ``submitted``, or ``in_review`` with its review still
 open.  After ``agency.review_reminder_days`` days (counted from ``plan.submitted_at``) the
-assigned consultant is reminded; after twice that, the agency's owners.  ``plan.
-reminders_sent`` (0, 1, 2) records what went out, so nothing is sent twice.
+people the submission email went to (``notifications.reviewers_for``) are reminded; after
+twice that, the agency's owners.  ``plan.reminders_sent`` (0, 1, 2) records what went
+out, so nothing is sent twice.  A person who turned reminders off is skipped.
 
 A resubmission starts the clock again.  Rather than trust every code path that moves a
 plan to ``submitted`` to reset the counter, each reminder's audit event records the
@@ -22,14 +23,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Agency, AuditEvent, Brand, Membership, Plan, Review, User
-from saas.services import audit
+from saas.models import Agency, AuditEvent, Brand, Membership, Plan, Review
+from saas.services import audit, notifications
 from saas.services.accounts import email_locale
 from saas.services.errors import ValidationFailed
 from saas.services.mail import queue_email
@@ -109,7 +108,7 @@ def _remind_agency(plan_ids: list[int], now: datetime) -> int:
         b.id: b
         for b in db.session.scalars(select(Brand).where(Brand.id.in_({p.brand_id for p in plans})))
     }
-    members = _staff(agency)
+    members = notifications.staff()
     sent = 0
     for plan in plans:
         if plan.status == "in_review" and plan.id not in open_reviews:
@@ -119,7 +118,7 @@ def _remind_agency(plan_ids: list[int], now: datetime) -> int:
         if brand is None or brand.is_archived:
             continue
         if plan.reminders_sent < STAGE_CONSULTANT and waited >= timedelta(days=days):
-            recipients = _consultants_for(plan, members)
+            recipients = notifications.reviewers_for(plan, members)
             sent += _send(plan, brand, agency, recipients, STAGE_CONSULTANT, waited)
             plan.reminders_sent = STAGE_CONSULTANT
         if plan.reminders_sent < STAGE_OWNER and waited >= timedelta(days=2 * days):
@@ -161,38 +160,6 @@ def _stamp(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _staff(agency: Agency) -> dict[int, Membership]:
-    """The agency's owners and consultants (active users only), with their brand links."""
-    rows = db.session.scalars(
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.role.in_((Role.OWNER.value, Role.CONSULTANT.value)),
-            User.is_active_user.is_(True),
-        )
-        .order_by(Membership.id)
-    ).unique()
-    return {m.id: m for m in rows}
-
-
-def _consultants_for(plan: Plan, members: dict[int, Membership]) -> list[Membership]:
-    """The plan's reviewer; else the consultants assigned to its brand; else those who
-    see every brand; else the owners, so that a waiting plan always reaches somebody."""
-    reviewer = members.get(plan.reviewer_membership_id or 0)
-    if reviewer is not None:
-        return [reviewer]
-    consultants = [m for m in members.values() if m.role == Role.CONSULTANT]
-    assigned = [
-        m for m in consultants if any(link.brand_id == plan.brand_id for link in m.brand_links)
-    ]
-    if assigned:
-        return assigned
-    everywhere = [m for m in consultants if m.all_brands]
-    if everywhere:
-        return everywhere
-    return [m for m in members.values() if m.role == Role.OWNER]
-
-
 def _send(
     plan: Plan,
     brand: Brand,
@@ -208,7 +175,7 @@ def _send(
         if user.email in emails:
             continue
         emails.add(user.email)
-        queue_email(
+        message = queue_email(
             to=user.email,
             template="review_reminder",
             locale=email_locale(user, member),
@@ -220,11 +187,11 @@ def _send(
             days_waiting=waited.days,
             submitted_at=plan.submitted_at,
             status=plan.status,
-            plan_url=_plan_url(plan),
+            plan_url=notifications.plan_url(plan),
             agency_name=agency.name,
             accent_color=agency.accent_color,
         )
-        count += 1
+        count += message is not None  # None: the person turned reminders off
     audit.record(
         AUDIT_ACTION,
         plan,
@@ -233,16 +200,6 @@ def _send(
         submitted_at=_stamp(plan.submitted_at),
     )
     return count
-
-
-def _plan_url(plan: Plan) -> str:
-    """The plan's page (the brand's overview until the plans area is there)."""
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        path = adapter.build("plans.show", {"plan_id": plan.id})
-    except BuildError:
-        path = adapter.build("brands.show", {"brand_id": plan.brand_id})
-    return f"{current_app.config['BASE_URL']}{path}"
 
 
 def validate_days(value: object) -> int:

@@ -73,3 +73,92 @@ def test_month_view_in_arabic_on_a_phone(browser, live_server, alpha, shot):
     assert page.locator("th[scope=col]").first.locator("abbr").get_attribute("title") == "السبت"
     shot(page, "calendar-month-ar-phone")
     ctx.close()
+
+
+def _no_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), width
+
+
+def test_add_edit_move_and_delete_an_item_with_csrf(browser, live_server, alpha, shot):
+    make_plan(alpha)
+    ctx, page = _sign_in(browser, live_server, alpha.team.user.email)
+    page.goto(f"{live_server}/brands/{alpha.brand.id}/calendar?month=2027-03")
+    _no_overflow(page)
+    page.get_by_role("link", name="Add a calendar item on Saturday, March 20, 2027").click()
+    page.wait_for_load_state()
+    assert page.locator("#date").input_value() == "2027-03-20"
+    page.locator("#campaign_key").select_option(label="Spring launch")
+    page.locator("#network").select_option("tiktok")
+    page.locator("#format").select_option("short_video")
+    page.locator("#pillar").fill("Launch teaser")
+    page.locator("#brief").fill("First look, 15 seconds")
+    shot(page, "calendar-item-form-en")
+    page.get_by_role("button", name="Add calendar item").click()
+    page.wait_for_load_state()
+    assert "Calendar item added on March 20, 2027." in page.content()
+    assert "calendar?month=2027-03" in page.url
+    cell = page.locator(".calendar-grid .calendar-item", has_text="Launch teaser")
+    assert "Spring launch" in cell.inner_text()
+    shot(page, "calendar-month-edit-links-en")
+
+    cell.get_by_role("link", name="Edit").click()
+    page.wait_for_load_state()
+    page.locator("#status").select_option("drafted")
+    page.get_by_role("button", name="Save calendar item").click()
+    page.wait_for_load_state()
+    cell = page.locator(".calendar-grid .calendar-item", has_text="Launch teaser")
+    assert "Drafted" in cell.inner_text()
+
+    cell.get_by_role("link", name="Move").click()
+    page.wait_for_load_state()
+    page.locator("#date").fill("2027-03-25")
+    page.get_by_role("button", name="Move").click()
+    page.wait_for_load_state()
+    assert "Calendar item moved to March 25, 2027." in page.content()
+
+    cell = page.locator(".calendar-grid .calendar-item", has_text="Launch teaser")
+    cell.get_by_role("link", name="Delete").click()
+    page.wait_for_load_state()
+    assert "Delete this calendar item?" in page.content()
+    shot(page, "calendar-item-delete-en")
+    page.get_by_role("button", name="Delete calendar item").click()
+    page.wait_for_load_state()
+    assert page.locator(".calendar-item", has_text="Launch teaser").count() == 0
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_arabic_list_and_form_fit_the_screen(browser, live_server, alpha, shot, width):
+    from sqlalchemy import select
+
+    from saas.extensions import db
+    from saas.models import User
+    from tenants.context import system_scope
+
+    make_plan(alpha)
+    with system_scope():
+        user = db.session.scalar(select(User).where(User.id == alpha.team.user_id))
+        user.locale = "ar"
+        db.session.commit()
+    ctx, page = _sign_in(browser, live_server, alpha.team.user.email, width=width)
+    page.goto(f"{live_server}/brands/{alpha.brand.id}/calendar?month=2027-03")
+    _no_overflow(page)
+    agenda = page.locator(".calendar-agenda")
+    assert agenda.is_visible() == (width == 390)  # phones get the list of days
+    shot(page, f"calendar-month-ar-{width}")
+    page.goto(f"{live_server}/brands/{alpha.brand.id}/calendar?month=2027-03&view=list")
+    assert agenda.is_visible()
+    _no_overflow(page)
+    page.locator(".calendar-add-day").first.click()
+    page.wait_for_load_state()
+    _no_overflow(page)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.locator("#network").select_option("instagram")
+    page.locator("#pillar").fill("روحانيات")
+    shot(page, f"calendar-item-form-ar-{width}")
+    page.get_by_role("button", name="إضافة العنصر").click()
+    page.wait_for_load_state()
+    assert "view=list" in page.url
+    assert "أُضيف عنصر إلى الروزنامة" in page.content()
+    ctx.close()

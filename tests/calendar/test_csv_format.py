@@ -67,7 +67,8 @@ def test_semicolon_files_and_header_spellings_are_understood():
     text = "Date ; Network;FORMAT;campaign key\n2027-01-02;Instagram;Reel;\n\n2027-01-03;x;post;\n"
     table = plan_csv.read_table(text, "calendar")
     assert table.delimiter == ";"
-    assert table.headers == ["date", "network", "format", "campaign_key"]
+    assert table.headers == ["date", "network", "format", "campaign"]  # campaign_key: an alias
+    assert table.labels["campaign"] == "campaign key"  # errors name it as the file does
     # The blank line is skipped but still counted: spreadsheet row numbers stay true.
     assert [n for n, _cells in table.rows] == [2, 4]
     assert table.rows[0][1]["network"] == "Instagram"

@@ -127,9 +127,9 @@ def test_report_shows_brand_score_and_every_section_title(reviewed):
         "Contents",
     ):
         assert title in html
-    assert "Three things leadership should decide" in html
+    assert "Decisions for leadership" in html
     assert "The plan “\u2068Big plan\u2069” has 5 campaigns serving the brand" in html
-    assert html.count("<li>", html.index('class="decisions"')) >= 3
+    assert html.count("<li>", html.index('class="decisions"')) >= 1
     assert "Needs changes" in html
     assert "Move budget from X to TikTok." in html
     assert 'href="asset:report.css"' in html
@@ -201,7 +201,7 @@ def test_goal_names_in_leadership_questions_are_escaped(alpha):
     decisions = html[
         html.index('class="decisions"') : html.index("</ol>", html.index('class="decisions"'))
     ]
-    assert decisions.count("<li>") == 3
+    assert 1 <= decisions.count("<li>") <= 3  # real decisions only, never padded
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; Sales" in decisions
 

@@ -208,3 +208,37 @@ def test_journey_consultant_requests_shares_and_leader_opens_without_account(
     assert resp.headers["content-type"] == "application/pdf"
     anonymous.close()
     ctx.close()
+
+
+def test_clients_see_what_they_need_and_never_the_checksum_or_bytes(
+    client, login_as, alpha, run_jobs
+):
+    """Title, period, pages, date and language for everyone; the SHA-256 and the file size
+    only in the staff's technical details."""
+    _request_via_web(client, login_as, alpha)
+    run_jobs(timeout=120)
+    report = _only_report(alpha)
+    staff = client.get(f"/reports/{report.id}").text
+    assert report.sha256 in staff and "Technical details" in staff
+    client.post("/logout")
+    _login(login_as, alpha, alpha.leader)
+    for url in (f"/reports/{report.id}", f"/brands/{alpha.brand.id}/reports"):
+        page = client.get(url).text
+        assert report.sha256 not in page and "SHA-256" not in page, url
+        assert " KB" not in page and "Size" not in page, url
+        assert "Alignment report" in page and "Jan 1, 2027 to Mar 31, 2027" in page, url
+        assert "English" in page, url
+    page = client.get(f"/reports/{report.id}").text
+    assert "<dt>Pages</dt><dd>" in page and "<dt>Date</dt>" in page
+
+
+def test_reports_list_cells_carry_labels_for_phone_cards(client, login_as, alpha, run_jobs):
+    _request_via_web(client, login_as, alpha)
+    run_jobs(timeout=120)
+    page = client.get(f"/brands/{alpha.brand.id}/reports").text
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    cells = re.findall(r"<td[^>]*>", body)
+    assert cells and all("data-label=" in c for c in cells)
+    for label in ("Language", "Pages", "Date", "Status"):
+        assert f'data-label="{label}"' in body
+    assert '<th scope="row">' in body  # the report's title heads its card

@@ -1,5 +1,6 @@
-"""The consultant's review in a real browser (CSRF on), in English, then the client leader
-reading the completed review and the matrix on a phone, in Arabic."""
+"""The consultant's review in a real browser (CSRF on, judging by the review script), in
+English, then the client leader reading the completed review and the matrix on a phone, in
+Arabic."""
 
 from __future__ import annotations
 
@@ -52,18 +53,21 @@ def test_consultant_judges_findings_and_leader_reads_in_arabic(
     first.locator("summary").click()
     first.locator("textarea[name=reason]").fill("Agreed with the client at kick-off")
     first.locator("button.danger").click()
-    page.wait_for_load_state()
+    page.wait_for_selector("li.finding.finding-dismissed")  # in place, no reload
     assert "Dismissed by" in page.content()
 
-    # Accept every other finding.
-    while page.locator("form:has(input[name=decision][value=accept]) button").count():
-        page.locator("form:has(input[name=decision][value=accept]) button").first.click()
-        page.wait_for_load_state()
+    # Accept every other finding, one click each, each card updated in place.
+    accept = page.locator("form:has(input[name=decision][value=accept]) button")
+    while n := accept.count():
+        accept.first.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('form[data-judge=accept]').length < n", arg=n
+        )
 
     comment = page.locator("#plan-wide > details")
     comment.locator("summary").click()
     comment.locator("textarea[name=body]").fill("Shared: add a customer-care campaign.")
-    comment.locator("input[name=shared]").check()
+    comment.locator("input[name=shared][value=yes]").check()
     comment.locator("button[type=submit]").click()
     page.wait_for_load_state()
 

@@ -50,11 +50,14 @@ def _review(page, base: str, plan_id: int, verdict: str, alpha) -> int:
         first.locator("summary").click()
         first.locator("textarea[name=reason]").fill("Agreed with the client at kick-off")
         first.locator("button.danger").click()
-        page.wait_for_load_state()
+        page.wait_for_selector("li.finding.finding-dismissed")  # in place, no reload
+    # Each accept updates its card in place (review.js): wait for the form to go.
     accept = page.locator("form:has(input[name=decision][value=accept]) button")
-    while accept.count():
+    while n := accept.count():
         accept.first.click()
-        page.wait_for_load_state()
+        page.wait_for_function(
+            "n => document.querySelectorAll('form[data-judge=accept]').length < n", arg=n
+        )
     page.locator(f"#verdict input[value={verdict}]").check()
     page.locator("#verdict button[type=submit]").click()
     page.wait_for_load_state()

@@ -90,9 +90,11 @@ def test_web_journey_to_changes_requested(login_as, alpha, submitted_broken):
     client, review_id = _open_web(login_as, alpha, submitted_broken.plan_id)
     for f in _findings(alpha, review_id):
         client.post(f"/reviews/{review_id}/findings/{f.id}", data={"decision": "accept"})
-    client.post(f"/reviews/{review_id}/comments", data={"body": "Internal only QQQ", "shared": ""})
     client.post(
-        f"/reviews/{review_id}/comments", data={"body": "For the client RRR", "shared": "y"}
+        f"/reviews/{review_id}/comments", data={"body": "Internal only QQQ", "shared": "no"}
+    )
+    client.post(
+        f"/reviews/{review_id}/comments", data={"body": "For the client RRR", "shared": "yes"}
     )
     client.post(f"/reviews/{review_id}/recommendations", data={"recommendations": "Add care."})
     done = client.post(f"/reviews/{review_id}/complete", data={"verdict": "needs_changes"})
@@ -107,8 +109,10 @@ def test_client_users_see_completed_reviews_only_without_forms_or_internal_comme
     client, login_as, alpha, submitted_broken
 ):
     staff, review_id = _open_web(login_as, alpha, submitted_broken.plan_id)
-    staff.post(f"/reviews/{review_id}/comments", data={"body": "Internal only QQQ"})
-    staff.post(f"/reviews/{review_id}/comments", data={"body": "For the client RRR", "shared": "y"})
+    staff.post(f"/reviews/{review_id}/comments", data={"body": "Internal only QQQ", "shared": "no"})
+    staff.post(
+        f"/reviews/{review_id}/comments", data={"body": "For the client RRR", "shared": "yes"}
+    )
     staff.post("/logout")
 
     for who in (alpha.leader, alpha.team):
@@ -155,6 +159,30 @@ def test_score_history_lists_each_reviewed_revision(login_as, alpha, submitted_b
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "<svg" in html and f"/reviews/{review_id}" in html
+
+
+def test_two_reviews_on_one_day_are_two_points_of_the_score_history(
+    api, login_as, alpha, submitted_broken
+):
+    """By revision, not by date: two same-day reviews once drew a vertical line."""
+    token = alpha.tokens["consultant"]
+    plan_id = submitted_broken.plan_id
+    for _round in range(2):
+        review = api(token).post(f"/api/v1/plans/{plan_id}/reviews").get_json()
+        for finding in review["findings"]:
+            url = f"/api/v1/reviews/{review['id']}/findings/{finding['id']}"
+            api(token).post(url, json={"state": "accepted"})
+        done = api(token).post(
+            f"/api/v1/reviews/{review['id']}/complete", json={"verdict": "needs_changes"}
+        )
+        assert done.status_code == 200, done.get_json()
+        submitted_broken.save("broken_plan", alpha.team)  # the next cycle's draft
+        submitted_broken.move("submitted", alpha.team)
+    html = login_as(alpha.consultant).get(f"/plans/{plan_id}/scores").get_data(as_text=True)
+    start = html.index("chart-score")
+    chart = html[start : html.index("</svg>", start)]
+    assert chart.count("<circle") == 2
+    assert "Revision 1" in chart and "Revision 2" in chart
 
 
 def test_other_agency_gets_404_on_every_review_page(login_as, alpha, bravo, submitted_broken):

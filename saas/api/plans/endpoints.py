@@ -202,8 +202,9 @@ def list_revisions(plan_id: int) -> RevisionList:
     "/plans/<int:plan_id>/revisions",
     "POST",
     summary=(
-        "Save the plan's whole content: 201 with a new revision once the plan has been "
-        "submitted, 200 when a never-submitted draft was updated in place"
+        "Save the plan's whole content into its working draft: 201 when the save starts a "
+        "new revision (the cycle's draft after changes were requested, or a re-submission "
+        "while the plan waits for its review), 200 when it updates the draft in place"
     ),
     tags=TAGS,
     permission="plan.draft",
@@ -214,9 +215,10 @@ def list_revisions(plan_id: int) -> RevisionList:
     errors=(409,),
 )
 def create_revision(plan_id: int, data: RevisionCreate) -> tuple[PlanOut, int]:
+    """One draft per review cycle: the first save after "changes requested" creates it
+    (201), later saves of the same cycle update it (200)."""
     plan = _plan(plan_id)
-    before = plans_service.current_revision(plan)
-    before_id = before.id
+    before_id = plans_service.current_revision(plan).id
     revision = plans_service.save_revision(
         plan,
         campaigns=_campaigns(data.campaigns),

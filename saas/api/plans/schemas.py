@@ -144,7 +144,12 @@ class RevisionOut(BaseModel):
     title: str
     period_start: date
     period_end: date
-    frozen: bool
+    frozen: bool = Field(
+        description="False for the plan's working draft (saves update it), true once submitted"
+    )
+    submitted_at: UtcDateTime | None = Field(
+        description="When this revision was submitted; null for the draft"
+    )
     author_id: int | None
     note: str | None
     created_at: UtcDateTime

@@ -7,6 +7,9 @@ cost grows with its campaigns plus its calendar, never with their product.
 
 Deterministic: inputs are sorted by id/date before use, outputs are built in sorted order,
 and nothing reads the clock (``today`` is the only notion of "now").
+
+Past 400 lines on purpose: every rule reads the same indexes that ``evaluate`` builds once,
+and keeping them beside the rules keeps the linear-cost argument in one place.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ all render a stored finding from its rule id and params.  Placeholders are ``{na
 vocabulary ids in params (network, objective, kpi, priority, lists of KPIs) are shown with
 their labels in the requested language.  Arabic wording follows the product word list
 (ملاحظة، الحملة، هدف الشركة، المواءمة، الجمهور المستهدف، روزنامة المحتوى).
+
+Its length is the catalogue itself: two languages of message, fix and description per rule.
 """
 
 from __future__ import annotations

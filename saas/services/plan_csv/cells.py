@@ -244,3 +244,64 @@ def parse_audience(ref: str, audiences: NameIndex) -> int:
     if found is None:
         raise CellError(_("Unknown audience “%(name)s”", name=ref))
     return found
+
+
+class CampaignIndex:
+    """A plan's campaigns for a calendar file's ``campaign`` cells: by key or by name.
+
+    A cell is first a key (exact), then a name (capitals and spaces do not matter), which
+    must name one campaign only.  Exports write the name when it reads back to the same
+    campaign, else the key.
+    """
+
+    def __init__(self, campaigns: Iterable[tuple[str, str]]):
+        """``campaigns``: (key, name) pairs of the plan's campaigns."""
+        self.names: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for key, name in campaigns:
+            self.names[key] = name
+            if name.strip():
+                self._by_name.setdefault(_name_key(name), []).append(key)
+
+    @classmethod
+    def of(cls, campaigns: Iterable[Any]) -> CampaignIndex:
+        """From campaign records (with ``key`` and ``name``) or from bare keys."""
+        pairs = []
+        for campaign in campaigns:
+            if isinstance(campaign, str):
+                pairs.append((campaign, ""))
+            elif getattr(campaign, "key", None):
+                pairs.append((campaign.key, campaign.name or ""))
+        return cls(pairs)
+
+    def find(self, ref: str) -> str:
+        """The key a cell names; ``CellError`` when it names none or more than one."""
+        ref = ref.strip()
+        if ref in self.names:
+            return ref
+        found = self._by_name.get(_name_key(ref), []) if ref else []
+        if len(found) > 1:
+            raise CellError(
+                _(
+                    "“%(name)s” is the name of more than one campaign of this plan; write "
+                    "its key instead (from the campaigns file)",
+                    name=ref,
+                )
+            )
+        if not found:
+            raise CellError(
+                _("no campaign of this plan is called “%(name)s” or has it as its key", name=ref)
+            )
+        return found[0]
+
+    def label(self, key: str) -> str:
+        """The campaign's name when it reads back to this campaign alone, else its key."""
+        name = self.names.get(key)
+        if (
+            not name
+            or name != name.strip()
+            or len(self._by_name.get(_name_key(name), ())) != 1
+            or (name in self.names and name != key)
+        ):
+            return key
+        return name

@@ -51,7 +51,7 @@ def export_csv(plan: Plan, kind: str, revision: PlanRevision | None = None) -> b
     loaded = plans.load_revision(revision.id, with_calendar=True)
     campaigns, calendar = plans.revision_data(loaded)
     if kind == "calendar":
-        return calendar_csv(calendar)
+        return calendar_csv(calendar, campaigns)
     goals, audiences = _brand_names(plan.brand_id)
     return campaigns_csv(campaigns, goals, audiences)
 
@@ -86,7 +86,7 @@ def _parse(plan: Plan, table: Table, current: PlanRevision) -> _Parsed:
         campaigns, numbers, errors = parse_campaigns(table, goals, audiences)
         calendar, detached = _detach(calendar, table)
         return _Parsed(campaigns, calendar, numbers, errors, detached)
-    calendar, numbers, errors = parse_calendar(table, (c.key for c in campaigns if c.key))
+    calendar, numbers, errors = parse_calendar(table, campaigns)
     return _Parsed(campaigns, calendar, numbers, errors)
 
 
@@ -114,7 +114,8 @@ def import_csv(
     plan: Plan, kind: str, data: bytes, filename: str | None, author: Any
 ) -> ImportResult:
     """Replace the current revision's campaigns or calendar with a CSV's rows, or refuse the
-    whole file.  After a submission ``save_revision`` makes this a new revision.
+    whole file.  ``save_revision`` puts it in the plan's working draft, like any edit: the
+    first save after "changes requested" starts the cycle's draft, later ones update it.
 
     One use case: the revision and its audit row are written together or not at all."""
     if kind not in KINDS:

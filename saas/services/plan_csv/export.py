@@ -11,15 +11,17 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from saas.services.plan_csv.cells import NameIndex, escape_cell
+from saas.services.plan_csv.cells import CampaignIndex, NameIndex, escape_cell
 from saas.services.plan_csv.columns import CALENDAR_COLUMNS, CAMPAIGN_COLUMNS, Column, Names
 from saas.services.plan_csv.table import BOM
 
 
-def _write(columns: Sequence[Column], records: Iterable[Any], names: Names) -> bytes:
+def write_csv(
+    columns: Sequence[Column], records: Iterable[Any], names: Names, language: str = "en"
+) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
+    writer.writerow([column.arabic if language == "ar" else column.header for column in columns])
     for record in records:
         writer.writerow(
             [escape_cell(column.write(getattr(record, column.field), names)) for column in columns]
@@ -30,8 +32,11 @@ def _write(columns: Sequence[Column], records: Iterable[Any], names: Names) -> b
 def campaigns_csv(
     campaigns: Iterable[Any], goals: Mapping[int, str], audiences: Mapping[int, str]
 ) -> bytes:
-    return _write(CAMPAIGN_COLUMNS, campaigns, Names(NameIndex(goals), NameIndex(audiences)))
+    return write_csv(CAMPAIGN_COLUMNS, campaigns, Names(NameIndex(goals), NameIndex(audiences)))
 
 
-def calendar_csv(items: Iterable[Any]) -> bytes:
-    return _write(CALENDAR_COLUMNS, items, Names())
+def calendar_csv(items: Iterable[Any], campaigns: Iterable[Any] | None = None) -> bytes:
+    """The calendar; with the plan's ``campaigns``, each item's campaign by name where the
+    name reads back to it (else its key)."""
+    index = CampaignIndex.of(campaigns) if campaigns is not None else None
+    return write_csv(CALENDAR_COLUMNS, items, Names(campaigns=index))

@@ -1,8 +1,9 @@
 """Table rows → ``CampaignData`` / ``CalendarItemData``, every cell's problem collected.
 
-Pure: the goal and audience names come in as mappings.  What a cell alone cannot tell (an
-end before the start, lengths, ranges) the plans service checks afterwards;
-``errors_from_validation`` maps its field keys back to spreadsheet rows.
+Pure: the goal and audience names and the plan's campaigns come in as arguments.  What a
+cell alone cannot tell (an end before the start, lengths, ranges) the plans service checks
+afterwards; ``errors_from_validation`` maps its field keys back to spreadsheet rows.  Errors
+name a column as the file's header row does (English or Arabic).
 """
 
 from __future__ import annotations
@@ -12,18 +13,34 @@ from typing import Any
 
 from saas.i18n import gettext as _
 from saas.services.errors import ValidationFailed
-from saas.services.plan_csv.cells import NameIndex
+from saas.services.plan_csv.cells import CampaignIndex, NameIndex
 from saas.services.plan_csv.columns import CALENDAR_COLUMNS, CAMPAIGN_COLUMNS, Column, Names
 from saas.services.plan_csv.errors import CellError, RowError
 from saas.services.plan_csv.table import Table
 from saas.services.plans import CalendarItemData, CampaignData
 
 
+class RowNumbers(list[int]):
+    """The spreadsheet row of each parsed record, carrying the file's header names, so that
+    ``errors_from_validation`` names columns as the file does."""
+
+    def __init__(self, labels: Mapping[str, str] | None = None):
+        super().__init__()
+        self.labels = dict(labels or {})
+
+
 class _Row:
     """One spreadsheet row being parsed: every cell's problem is collected, none raised."""
 
-    def __init__(self, number: int, cells: Mapping[str, str], errors: list[RowError]):
+    def __init__(
+        self,
+        number: int,
+        cells: Mapping[str, str],
+        errors: list[RowError],
+        labels: Mapping[str, str] | None = None,
+    ):
         self.number, self.cells, self.errors = number, cells, errors
+        self.labels = labels or {}
         self._before = len(errors)
 
     @property
@@ -31,7 +48,8 @@ class _Row:
         return len(self.errors) > self._before
 
     def error(self, column: str | None, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
+        label = self.labels.get(column, column) if column else column
+        self.errors.append(RowError(self.number, label, message))
 
     def text(self, column: str) -> str | None:
         return self.cells.get(column) or None
@@ -76,11 +94,11 @@ def parse_campaigns(
     """Rows → ``CampaignData`` and their row numbers, and every problem found."""
     names = Names(NameIndex(goals), NameIndex(audiences), table.delimiter)
     campaigns: list[CampaignData] = []
-    numbers: list[int] = []
+    numbers = RowNumbers(table.labels)
     errors: list[RowError] = []
     seen_keys: dict[str, int] = {}
     for number, cells in table.rows:
-        row = _Row(number, cells, errors)
+        row = _Row(number, cells, errors, table.labels)
         _check_key(row, seen_keys)
         values = row.values(CAMPAIGN_COLUMNS, names)
         if row.failed:
@@ -92,23 +110,19 @@ def parse_campaigns(
 
 
 def parse_calendar(
-    table: Table, campaign_keys: Iterable[str]
+    table: Table, campaigns: Iterable[Any]
 ) -> tuple[list[CalendarItemData], list[int], list[RowError]]:
-    """Rows → ``CalendarItemData`` and their row numbers, and every problem found."""
-    names = Names(delimiter=table.delimiter)
-    keys = set(campaign_keys)
+    """Rows → ``CalendarItemData`` and their row numbers, and every problem found.
+
+    ``campaigns`` are the plan's campaigns (records with ``key`` and ``name``, or bare keys):
+    the ``campaign`` column names one by its name or its key."""
+    names = Names(delimiter=table.delimiter, campaigns=CampaignIndex.of(campaigns))
     items: list[CalendarItemData] = []
-    numbers: list[int] = []
+    numbers = RowNumbers(table.labels)
     errors: list[RowError] = []
     for number, cells in table.rows:
-        row = _Row(number, cells, errors)
+        row = _Row(number, cells, errors, table.labels)
         values = row.values(CALENDAR_COLUMNS, names)
-        campaign_key = values["campaign_key"]
-        if campaign_key is not None and campaign_key not in keys:
-            row.error(
-                "campaign_key",
-                _("no campaign of this plan has the key “%(key)s”", key=campaign_key),
-            )
         if row.failed:
             continue
         values["status"] = values["status"] or "planned"
@@ -124,7 +138,13 @@ def errors_from_validation(
 
     ``only_rows`` keeps just the errors about the file's rows (used when some rows were
     already refused, so the rest of the plan was checked without them)."""
-    columns = {"goal_ids": "goals", "goal_contributions": "goals", "audience_id": "audience"}
+    columns = {
+        "goal_ids": "goals",
+        "goal_contributions": "goals",
+        "audience_id": "audience",
+        "campaign_key": "campaign",
+    }
+    labels = getattr(numbers, "labels", {})
     out: list[RowError] = []
     for field, message in (err.fields or {}).items():
         parts = field.split(".")
@@ -132,6 +152,7 @@ def errors_from_validation(
             index = int(parts[1])
             row = numbers[index] if index < len(numbers) else None
             column = columns.get(parts[2], parts[2]) if len(parts) > 2 else None
+            column = labels.get(column, column) if column else column
             out.append(RowError(row, column, message))
         elif not only_rows:
             out.append(RowError(None, None, message))

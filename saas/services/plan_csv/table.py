@@ -1,4 +1,8 @@
-"""Bytes → text → a table of cells by column, refusing what is not a usable CSV file."""
+"""Bytes → text → a table of cells by column, refusing what is not a usable CSV file.
+
+The header row may be English or Arabic (or mixed): each cell is matched to a column by
+``columns.HEADER_NAMES``; the table keeps the file's own spelling to name columns in errors.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,23 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from saas.i18n import gettext as _
 from saas.services.plan_csv.cells import unescape_cell
-from saas.services.plan_csv.columns import HEADERS, REQUIRED
+from saas.services.plan_csv.columns import (
+    ARABIC_HEADERS,
+    HEADER_NAMES,
+    HEADERS,
+    REQUIRED,
+    header_key,
+)
 from saas.services.plan_csv.errors import ImportRejected, RowError, reject
 
-# The API's names for the same columns are accepted too.
-HEADER_ALIASES = {"audience_id": "audience", "goal_ids": "goals"}
+# The API's names for the same columns are accepted too (more spellings, Arabic included,
+# per kind in ``columns.OTHER_NAMES``).
+HEADER_ALIASES = {"audience_id": "audience", "goal_ids": "goals", "campaign_key": "campaign"}
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = {"campaigns": 500, "calendar": 10_000}
 BOM = "\ufeff"
@@ -70,10 +82,9 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _header_name(cell: str) -> str:
-    name = cell.strip().strip(BOM).strip().casefold()
-    name = re.sub(r"[\s\-]+", "_", name)
-    return HEADER_ALIASES.get(name, name)
+def _header_name(cell: str, kind: str) -> str | None:
+    """The column a header cell names (its English header), ``None`` when none."""
+    return HEADER_NAMES[kind].get(header_key(cell))
 
 
 @dataclass
@@ -82,19 +93,26 @@ class Table:
     delimiter: str
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by column)
+    labels: dict[str, str] = field(default_factory=dict)  # column → the file's header
 
 
-def _read_headers(reader: Iterator[list[str]], kind: str) -> list[str]:
-    """The header row's columns; refuses unknown, repeated or missing ones."""
-    expected = HEADERS[kind]
-    headers = [_header_name(c) for c in next(reader, [])]
-    while headers and not headers[-1]:
-        headers.pop()
-    if not any(headers):
+def _read_headers(reader: Iterator[list[str]], kind: str) -> tuple[list[str], dict[str, str]]:
+    """The header row's columns and the file's spelling of each; refuses unknown, repeated
+    or missing ones, listing the columns in the language the file's header row is in."""
+    cells = [c.replace(BOM, "").strip() for c in next(reader, [])]
+    while cells and not cells[-1]:
+        cells.pop()
+    arabic = any(_ARABIC_LETTER.search(c) for c in cells)
+    expected = ARABIC_HEADERS[kind] if arabic else HEADERS[kind]
+    if not any(cells):
         raise reject(_("The first row must name the columns: %(cols)s", cols=", ".join(expected)))
-    unknown = [h or "?" for h in headers if h not in expected]
-    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
-    missing = [h for h in REQUIRED[kind] if h not in headers]
+    names = [_header_name(c, kind) if c else None for c in cells]
+    headers = [name or cell for name, cell in zip(names, cells, strict=True)]
+    labels = {name: cell for name, cell in zip(names, cells, strict=True) if name}
+    unknown = [cell or "?" for name, cell in zip(names, cells, strict=True) if name is None]
+    repeated = sorted({labels[h] for h in headers if h in labels and headers.count(h) > 1})
+    required = dict(zip(HEADERS[kind], expected, strict=True))
+    missing = [required[h] for h in REQUIRED[kind] if h not in headers]
     errors = []
     if unknown:
         errors.append(
@@ -114,7 +132,7 @@ def _read_headers(reader: Iterator[list[str]], kind: str) -> list[str]:
         errors.append(RowError(1, None, _("missing columns: %(cols)s", cols=", ".join(missing))))
     if errors:
         raise ImportRejected(errors)
-    return headers
+    return headers, labels
 
 
 def _read_rows(
@@ -153,7 +171,7 @@ def read_table(text: str, kind: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     errors: list[RowError] = []
     try:
-        headers = _read_headers(reader, kind)
+        headers, labels = _read_headers(reader, kind)
         rows = _read_rows(reader, headers, kind, errors)
     except csv.Error as err:
         raise reject(
@@ -167,4 +185,4 @@ def read_table(text: str, kind: str) -> Table:
         raise ImportRejected(errors)
     if not rows:
         raise reject(_("The file has a header row but no rows under it."))
-    return Table(kind=kind, delimiter=delimiter, headers=headers, rows=rows)
+    return Table(kind=kind, delimiter=delimiter, headers=headers, rows=rows, labels=labels)

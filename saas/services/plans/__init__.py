@@ -7,9 +7,12 @@ field, keys like ``campaigns.3.end_date``); ``transition`` applies the workflow 
 ``saas.domain.plan_workflow``.  Loading goes through the ORM, so the caller's tenant and
 brand scope applies: another tenant's goal or audience id is simply "unknown".
 
-Revisions: while a plan has never been submitted its working revision is edited in place;
-submitting freezes it, and every later save creates revision N+1 (frozen).  Old revisions
-never change, so any two can be compared campaign by campaign (matched by ``key``).
+Revisions, one per review cycle: the plan's working draft (its latest revision, not
+frozen) is edited in place by every save; submitting freezes it.  After "changes
+requested" the first save starts the next cycle's draft (revision N+1), so revision
+numbers count what was submitted (``revisions`` has the rules).  Frozen revisions never
+change, so any two can be compared campaign by campaign (matched by ``key``);
+``default_comparison`` picks the last reviewed one against the current one.
 
 One module per use case: ``data`` (the records and limits), ``checks`` (validation),
 ``queries`` (loading), ``revisions`` (writing), ``transitions`` (the workflow) and ``diff``
@@ -43,6 +46,7 @@ from saas.services.plans.queries import (
     brand_goals,
     calendar_counts,
     current_revision,
+    default_comparison,
     get_plan,
     get_revision,
     load_revision,
@@ -81,6 +85,7 @@ __all__ = [
     "compare",
     "create_plan",
     "current_revision",
+    "default_comparison",
     "get_plan",
     "get_revision",
     "load_revision",

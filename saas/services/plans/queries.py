@@ -15,7 +15,16 @@ from saas.domain import plan_workflow as workflow
 from saas.domain.ids import parse_id
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Audience, CalendarItem, Campaign, Goal, Plan, PlanRevision, User
+from saas.models import (
+    Audience,
+    CalendarItem,
+    Campaign,
+    Goal,
+    Plan,
+    PlanRevision,
+    Review,
+    User,
+)
 from saas.services.errors import NotFound
 from saas.services.plans.data import VIEW_ROLES, CalendarItemData, CampaignData
 
@@ -101,10 +110,13 @@ class RevisionRow:
     revision: PlanRevision
     author_name: str | None
     campaign_count: int
+    # A completed review has judged this revision (what "last reviewed" compares from).
+    reviewed: bool = False
 
 
 def revision_history(plan: Plan) -> list[RevisionRow]:
-    """Every revision, newest first, with author name and campaign count (two queries)."""
+    """Every revision, newest first, with author name, campaign count and whether a
+    completed review judged it (three queries)."""
     rows = db.session.execute(
         select(PlanRevision, User.name)
         .outerjoin(User, User.id == PlanRevision.author_id)
@@ -119,7 +131,26 @@ def revision_history(plan: Plan) -> list[RevisionRow]:
             .group_by(Campaign.revision_id)
         ).all()
     )
-    return [RevisionRow(rev, name, counts.get(rev.id, 0)) for rev, name in rows]
+    reviewed = set(
+        db.session.scalars(
+            select(Review.revision_id).where(
+                Review.plan_id == plan.id, Review.status == "completed"
+            )
+        )
+    )
+    return [RevisionRow(rev, name, counts.get(rev.id, 0), rev.id in reviewed) for rev, name in rows]
+
+
+def default_comparison(history: Sequence[RevisionRow]) -> tuple[PlanRevision, PlanRevision] | None:
+    """What "compare" shows first: the last reviewed revision against the current one
+    (what changed since the reviewer last judged the plan); with no earlier reviewed
+    revision, the previous one.  ``None`` with a single revision.  ``history`` is newest
+    first, as ``revision_history`` returns it."""
+    if len(history) < 2:
+        return None
+    current, older = history[0], history[1:]
+    base = next((row for row in older if row.reviewed), older[0])
+    return base.revision, current.revision
 
 
 def calendar_counts(revision_ids: Sequence[int]) -> dict[int, int]:

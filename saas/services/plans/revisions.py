@@ -1,8 +1,18 @@
 """Writing a plan's content: a new plan with revision 1, and every later save.
 
-While a plan has never been submitted its working revision is edited in place; submitting
-freezes it, and every later save creates revision N+1 (frozen).  Old revisions never
-change.  Everything is checked first and nothing is written on any error.
+One working draft per review cycle, so revision numbers count what was submitted:
+
+- the latest revision is a draft (``frozen`` false): the save edits it in place (a new
+  plan's revision 1, or the cycle's draft after "changes requested");
+- it is frozen and the plan is waiting for its review ("submitted"): the save replaces what
+  was submitted, so it creates revision N+1 frozen at once (submitted content never
+  changes, and the review opens on the latest revision);
+- it is frozen otherwise ("changes requested"): the first save starts the next cycle's
+  draft, revision N+1 (a copy of N with the change), which later saves edit in place and
+  submitting freezes.
+
+Frozen revisions never change.  Everything is checked first and nothing is written on any
+error.
 """
 
 from __future__ import annotations
@@ -114,13 +124,17 @@ class _Header:
     note: str | None
 
 
-def _next_revision(plan: Plan, current: PlanRevision, header: _Header) -> PlanRevision:
-    """Revision N+1 (frozen), or ``Conflict`` when someone saved N+1 at the same moment."""
+def _next_revision(
+    plan: Plan, current: PlanRevision, header: _Header, *, submitted: bool
+) -> PlanRevision:
+    """Revision N+1 (the cycle's draft, or frozen when it is ``submitted`` at once), or
+    ``Conflict`` when someone saved N+1 at the same moment."""
     revision = PlanRevision(
         brand_id=plan.brand_id,
         plan_id=plan.id,
         number=current.number + 1,
-        frozen=True,
+        frozen=submitted,
+        submitted_at=utcnow() if submitted else None,
         **asdict(header),
     )
     db.session.add(revision)
@@ -135,7 +149,7 @@ def _next_revision(plan: Plan, current: PlanRevision, header: _Header) -> PlanRe
 
 
 def _working_revision(current: PlanRevision, header: _Header) -> PlanRevision:
-    """The never-submitted revision, emptied to take the new content."""
+    """The working draft (never submitted), emptied to take the new content."""
     revision = load_revision(current.id, with_calendar=True)
     for name, value in asdict(header).items():
         setattr(revision, name, value)
@@ -158,10 +172,11 @@ def save_revision(
     period_end: date | None = None,
     note: str | None = None,
 ) -> PlanRevision:
-    """Save the plan's whole content.
+    """Save the plan's whole content into its working draft (see the module docstring).
 
-    A never-submitted plan's working revision is replaced in place; after the first
-    submission this creates revision N+1 (frozen) and never edits an older one.
+    Edits the draft in place when there is one; otherwise creates revision N+1: the next
+    cycle's draft, or (while the plan waits for its review) a frozen re-submission.  Never
+    edits a frozen revision.
     """
     if plan.status not in workflow.EDITABLE:
         raise Conflict(
@@ -185,7 +200,7 @@ def save_revision(
     if in_place:
         revision = _working_revision(current, header)
     else:
-        revision = _next_revision(plan, current, header)
+        revision = _next_revision(plan, current, header, submitted=plan.status == "submitted")
     _add_content(plan.brand_id, revision.id, clean_campaigns, clean_calendar)
     plan.title, plan.period_start, plan.period_end = clean_title, start, end
     plan.updated_at = utcnow()
@@ -194,6 +209,7 @@ def save_revision(
         plan,
         revision=revision.number,
         in_place=in_place,
+        draft=not revision.frozen,
         campaigns=len(clean_campaigns),
         calendar_items=len(clean_calendar),
     )

@@ -15,7 +15,7 @@ from saas.domain import plan_workflow as workflow
 from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Plan, PlanRevision, Review
-from saas.services import audit
+from saas.services import audit, notifications
 from saas.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from saas.services.plans.queries import current_revision
 from saas.transactions import use_case
@@ -23,7 +23,8 @@ from tenants.models import utcnow
 
 
 def _has_new_revision(revision: PlanRevision) -> bool:
-    """True when no review has looked at this revision yet."""
+    """True when no review has looked at this revision yet (after "changes requested":
+    the cycle's draft exists, so there is something new to submit)."""
     reviewed = db.session.scalar(
         select(func.count(Review.id)).where(Review.revision_id == revision.id)
     )
@@ -52,7 +53,7 @@ def _refusal(reason: str, to: str) -> ServiceError:
         )
     if reason == workflow.NO_NEW_REVISION:
         return Conflict(
-            _("Save a new revision with the requested changes before submitting again."),
+            _("Make the requested changes before submitting again: the plan has no draft yet."),
             code="revision_required",
         )
     return Conflict(
@@ -87,9 +88,12 @@ def transition(plan: Plan, to: str, membership: Any, *, via_review: bool = False
         raise _refusal(reason, to)
     previous = plan.status
     if to == "submitted":
+        # Submitting freezes the cycle's draft: its number is the next submitted revision.
         plan.submitted_at = utcnow()
         plan.reminders_sent = 0
         revision.frozen = True
+        revision.submitted_at = revision.submitted_at or plan.submitted_at
+        notifications.notify_plan_submitted(plan, membership)  # email the reviewer chain
     plan.status = to
     plan.updated_at = utcnow()
     audit.record("plan.transition", plan, **{"from": previous, "to": to})

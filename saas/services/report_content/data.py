@@ -26,6 +26,7 @@ from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.plans import CalendarItem, Campaign, Plan, PlanRevision
 from saas.models.reports import Report
 from saas.models.reviews import Finding, Review, ReviewComment
+from saas.presentation.bidi import isolate_ranges
 from saas.presentation.names import quoted_names
 from saas.services import goals as goal_service
 from saas.services import reviews
@@ -130,6 +131,10 @@ class ReportData:
         """A word drawn inside a chart (shaped later by ``chart`` in Arabic reports)."""
         with force_locale(self.locale):
             return str(label)
+
+    def text(self, value: str | None) -> str:
+        """People's text for the PDF: numeric ranges isolated ("18–30" stays so in Arabic)."""
+        return isolate_ranges(value)
 
     def names(self, names: list[str], limit: int = 4) -> str:
         """«A», «B» and 2 more: user-entered names in a sentence (escaped by the template)."""
@@ -238,6 +243,42 @@ class ReportData:
             if when is not None and when.date() <= self.period_end:
                 out.append((when.date(), float(r.score), r.number))
         return out
+
+    @cached_property
+    def previous_review(self) -> Review | None:
+        """The latest completed review of an earlier revision of the plan than the report's
+        review: "what changed since the last review" compares the two."""
+        if self.review is None or self.revision is None:
+            return None
+        return db.session.scalar(
+            select(Review)
+            .join(PlanRevision, PlanRevision.id == Review.revision_id)
+            .where(
+                Review.plan_id == self.review.plan_id,
+                Review.status == "completed",
+                PlanRevision.number < self.revision.number,
+            )
+            .order_by(PlanRevision.number.desc(), Review.completed_at.desc(), Review.id.desc())
+            .limit(1)
+        )
+
+    def counted_findings(self, review: Review) -> list[tuple[Finding, str | None]]:
+        """A review's findings that count (open or accepted), each with its campaign's stable
+        key, so two revisions' findings can be matched campaign by campaign."""
+        rows = db.session.execute(
+            select(Finding, Campaign.key)
+            .outerjoin(Campaign, Campaign.id == Finding.campaign_id)
+            .where(Finding.review_id == review.id, Finding.state.in_(("open", "accepted")))
+            .order_by(Finding.id)
+        )
+        return [(f, key) for f, key in rows]
+
+    def revision_numbers(self, ids: list[int]) -> list[tuple[int, int]]:
+        """(revision id, number) for the given revisions of the plan."""
+        rows = db.session.execute(
+            select(PlanRevision.id, PlanRevision.number).where(PlanRevision.id.in_(ids))
+        )
+        return [(r.id, r.number) for r in rows]
 
     @cached_property
     def campaigns(self) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from saas.models.reports import Report
+from saas.presentation.bidi import dir_of, isolated
 from saas.services import storage
 from saas.services.report_content.data import ReportData, accent_of
 from saas.services.report_content.registry import SECTIONS
@@ -39,6 +40,8 @@ def assets_for(report: Report) -> dict[str, Path]:
 def _cover(d: ReportData, has_logo: dict[str, bool]) -> dict[str, Any]:
     return {
         "agency": d.agency.name if d.agency else "",
+        # Inside a translated sentence: isolated, so a Latin name keeps its place in Arabic.
+        "agency_isolated": f"\u2068{d.agency.name}\u2069" if d.agency else "",
         "brand": d.brand.name if d.brand else "",
         "accent": accent_of(d.agency.accent_color if d.agency else None),
         "agency_logo": has_logo.get("agency-logo", False),
@@ -46,7 +49,7 @@ def _cover(d: ReportData, has_logo: dict[str, bool]) -> dict[str, Any]:
         "period_start": d.day(d.period_start, "long"),
         "period_end": d.day(d.period_end, "long"),
         "generated": d.day(d.today, "long"),
-        "plan": d.plan.title if d.plan else None,
+        "plan": d.text(d.plan.title) if d.plan else None,
     }
 
 
@@ -86,6 +89,9 @@ def build_html(
             dir="rtl" if data.rtl else "ltr",
             arrow="←" if data.rtl else "→",
             cover=_cover(data, {k: True for k in assets}),
+            # WeasyPrint has no dir="auto": people's text gets its direction from here.
+            iso=isolated,
+            dir_of=dir_of,
             sections=sections,
         )
     tick(60)

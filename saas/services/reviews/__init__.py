@@ -11,8 +11,9 @@ Who may see what (enforced here and by the views):
 * client users see completed reviews only, accepted findings only and shared comments only.
 
 One module per use case: ``access`` (roles, limits), ``queries`` (loading as a member may
-see), ``judging`` (opening and deciding findings, rescoring), ``comments`` and
-``completion`` (recommendations, the verdict, the email to the client team).
+see), ``judging`` (opening and deciding findings, one by one or all remaining at once,
+rescoring), ``comments`` and ``completion`` (recommendations, the verdict, the email to
+the client team).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from saas.services.reviews.completion import (
     review_url,
     set_recommendations,
 )
-from saas.services.reviews.judging import decide_finding, open_review
+from saas.services.reviews.judging import accept_all_remaining, decide_finding, open_review
 from saas.services.reviews.queries import (
     ReviewFacts,
     campaign_names,
@@ -68,6 +69,7 @@ __all__ = [
     "STRONG_AT",
     "Recipient",
     "ReviewFacts",
+    "accept_all_remaining",
     "add_comment",
     "campaign_names",
     "comments_for",

@@ -1,4 +1,10 @@
-"""Comments on a review, a campaign or a goal: internal notes, or shared with the client."""
+"""Comments on a review, a campaign or a goal: internal notes, or shared with the client.
+
+Whether the client sees a comment is always an explicit answer, never a default: a
+consultant whose first comments silently stayed internal never reached the client.  The
+web form remembers each consultant's last answer (``User.share_comments``) and offers it
+preselected next time.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from sqlalchemy import select
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Membership
+from saas.models import Membership, User
 from saas.models.goals import Goal
 from saas.models.plans import Campaign
 from saas.models.reviews import Review, ReviewComment
@@ -20,13 +26,18 @@ from saas.transactions import use_case
 def add_comment(
     review: Review,
     body: str | None,
-    shared: bool,
+    shared: bool | None,
     campaign_id: int | None = None,
     goal_id: int | None = None,
     *,
     membership: Membership,
+    remember: bool = False,
 ) -> ReviewComment:
-    """A comment on the review, a campaign or a goal; internal unless ``shared``."""
+    """A comment on the review, a campaign or a goal, shared with the client or internal.
+
+    ``shared`` None means the author did not answer "Visible to the client?": refused.
+    With ``remember`` the answer becomes the author's preselected one for next time.
+    """
     require_staff(membership)
     require_open(review)
     errors: dict[str, str] = {}
@@ -35,6 +46,8 @@ def add_comment(
         errors["body"] = _("Write a comment.")
     elif len(text) > COMMENT_MAX:
         errors["body"] = _("Use at most %(n)d characters.", n=COMMENT_MAX)
+    if shared is None:
+        errors["shared"] = _("Choose whether the client sees this comment.")
     if campaign_id is not None:
         found = db.session.scalar(
             select(Campaign.id).where(
@@ -62,6 +75,10 @@ def add_comment(
         author_id=membership.user_id,
     )
     db.session.add(comment)
+    if remember:
+        author = db.session.scalar(select(User).where(User.id == membership.user_id))
+        if author is not None and author.share_comments is not bool(shared):
+            author.share_comments = bool(shared)
     db.session.flush()
     audit.record(
         "review.commented",

@@ -146,6 +146,57 @@ def decide_finding(
     return finding
 
 
+@use_case
+def accept_all_remaining(
+    review: Review, membership: Membership, *, expected: int | None = None
+) -> list[Finding]:
+    """Accept every finding still to decide, in one go (dismissed ones stay dismissed).
+
+    ``expected`` is the number the consultant confirmed ("Accept the 12 remaining"): when
+    someone judged in the meantime the number differs and nothing changes, so nobody
+    accepts findings they did not see.  One audit event records the whole step, with the
+    ids of the findings it accepted.
+    """
+    require_staff(membership)
+    require_open(review)
+    remaining = list(
+        db.session.scalars(
+            select(Finding)
+            .where(Finding.review_id == review.id, Finding.state == "open")
+            .order_by(Finding.id)
+        )
+    )
+    if expected is not None and expected != len(remaining):
+        raise Conflict(
+            _(
+                "The findings changed since you confirmed: %(n)d are still to decide. "
+                "Check them and confirm again.",
+                n=len(remaining),
+            ),
+            code="findings_changed",
+        )
+    if not remaining:
+        return []
+    now = utcnow()
+    for finding in remaining:
+        finding.state = "accepted"
+        finding.dismiss_reason = None
+        finding.decided_by_id = membership.user_id
+        finding.decided_at = now
+    db.session.flush()
+    _rescore(review)
+    audit.record(
+        "review.findings_accepted_all",
+        review,
+        label=f"#{review.id}",
+        count=len(remaining),
+        finding_ids=[f.id for f in remaining],
+        score=review.score,
+    )
+    db.session.flush()
+    return remaining
+
+
 def _rescore(review: Review) -> None:
     """Scores without the dismissed findings (the engine's formula, fewer findings)."""
     findings = db.session.scalars(

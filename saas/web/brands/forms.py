@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import lazy_gettext as _l
+from saas.presentation import timezones
 from saas.services import brands as brands_service
 from saas.web.forms import TandemForm, coerce_id
 
@@ -35,9 +37,15 @@ class BrandForm(TandemForm):
         default="en",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, browser_zone: bool = False, **kwargs: Any) -> None:
+        """``browser_zone``: a new workspace, where timezone.js preselects the browser's
+        zone (the server's choice, the agency's usual zone, stays without JavaScript)."""
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(tz) for tz in brands_service.timezones()]
+        self.timezone.choices = timezones.grouped_choices(
+            str(get_locale()), extra=self.timezone.data
+        )
+        if browser_zone:
+            self.timezone.render_kw = {"data-browser-zone": "true"}
 
     def values(self) -> dict[str, str | None]:
         return {name: getattr(self, name).data for name in brands_service.FIELDS}

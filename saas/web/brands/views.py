@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from saas.extensions import db
@@ -28,6 +29,7 @@ from saas.i18n import gettext as _
 from saas.i18n import use_brand
 from saas.models import Brand
 from saas.models.reports import Report
+from saas.presentation import timezones
 from saas.presentation.decisions import for_template as decisions_for_template
 from saas.presentation.labels.goals import PROGRESS_BADGES, PROGRESS_LABELS
 from saas.presentation.labels.plans import STATUS_BADGES, STATUS_LABELS
@@ -81,7 +83,10 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @require("brand.create")
 def new() -> ResponseReturnValue:
-    form = BrandForm()
+    if request.method == "POST":
+        form = BrandForm()
+    else:
+        form = BrandForm(timezone=usual_timezone(), browser_zone=True)
     if form.validate_on_submit():
         try:
             brand = brands_service.create(g.membership, form.values())
@@ -91,6 +96,19 @@ def new() -> ResponseReturnValue:
             flash(_("Brand workspace created."), "success")
             return redirect(url_for("brands.show", brand_id=brand.id), code=303)
     return render_template("brands/new.html", form=form), 422 if form.errors else 200
+
+
+def usual_timezone() -> str:
+    """The zone most of the agency's workspaces use (a new one is likely in the same
+    market), else the first of the region's common zones; never UTC by accident."""
+    usual = db.session.scalar(
+        select(Brand.timezone)
+        .where(Brand.timezone.is_not(None), Brand.timezone != "UTC")
+        .group_by(Brand.timezone)
+        .order_by(func.count().desc(), Brand.timezone)
+        .limit(1)
+    )
+    return usual or timezones.COMMON_ZONES[0]
 
 
 @bp.route("/<int:brand_id>")

@@ -23,6 +23,7 @@ from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.models import Brand
+from saas.presentation.labels.plans import OBJECTIVE_LABELS
 from saas.presentation.labels.reviews import SEVERITY_BADGES
 from saas.services import methodology
 from saas.services.errors import ServiceError
@@ -135,7 +136,7 @@ def _render(
             can_edit=can_edit(),
             rule_name=_rule_name,
             param_labels=PARAM_LABELS,
-            objective_label=lambda value: _label("objective", value),
+            objective_label=lambda value: str(OBJECTIVE_LABELS.get(value, value)),
             severity_badges=SEVERITY_BADGES,
             describe=_describe,
             severity_text=_severity_text,

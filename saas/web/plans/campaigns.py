@@ -1,7 +1,7 @@
 """Web views: adding, editing and removing a plan's campaigns.
 
-Every save goes through ``save_revision`` with the whole revision's content, so after
-submission it creates a new immutable revision.
+Every save goes through ``save_revision`` with the whole revision's content, so it lands
+in the plan's working draft (one per review cycle) and never changes a submitted revision.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def campaign_new(plan_id: int) -> ResponseReturnValue:
     if current is None:
         return _back_to_plan(plan)
     form = CampaignForm()
-    ctx = _campaign_form_context(plan, form)
+    ctx = _campaign_form_context(plan, form) | {"current": current}
     if request.method == "GET":
         form.start_date.data = form.start_date.data or plan.period_start
         form.end_date.data = form.end_date.data or plan.period_end
@@ -188,7 +188,7 @@ def campaign_edit(plan_id: int, campaign_id: int) -> ResponseReturnValue:
         abort(404)
     campaign = revision.campaigns[index]
     form = CampaignForm(obj=campaign if request.method == "GET" else None)
-    ctx = _campaign_form_context(plan, form)
+    ctx = _campaign_form_context(plan, form) | {"current": current}
     if request.method == "GET":
         form.audience_id.data = str(campaign.audience_id or "")
         form.kpi.data = campaign.kpi or ""

@@ -16,6 +16,7 @@ from saas.presentation.labels.plans import (
     NETWORK_LABELS,
     OBJECTIVE_LABELS,
 )
+from saas.presentation.wording import join_list
 from saas.services import plans as plans_service
 from saas.services.errors import NotFound
 from saas.web.common import require
@@ -33,10 +34,12 @@ def compare(plan_id: int) -> ResponseReturnValue:
     history = plans_service.revision_history(plan)
     a_id, b_id = request.args.get("a"), request.args.get("b")
     if not a_id or not b_id:
-        if len(history) < 2:
+        # By default: what changed since the reviewer last judged the plan.
+        pair = plans_service.default_comparison(history)
+        if pair is None:
             flash(_("This plan has one revision: there is nothing to compare yet."), "info")
             return redirect(url_for("plans.show", plan_id=plan.id))
-        a_id, b_id = history[1].revision.id, history[0].revision.id
+        a_id, b_id = pair[0].id, pair[1].id
     try:
         a, b, diff = plans_service.compare(plan, a_id, b_id)
     except NotFound:
@@ -51,6 +54,7 @@ def compare(plan_id: int) -> ResponseReturnValue:
         b=b,
         diff=diff,
         history=history,
+        reviewed_ids={row.revision.id for row in history if row.reviewed},
         show_value=lambda field, value: _show_value(field, value, goals, audiences),
     )
 
@@ -66,11 +70,11 @@ def _show_value(
     if value is None or value == "" or value == frozenset() or value == {}:
         return "—"
     if field == "networks":
-        return ", ".join(str(NETWORK_LABELS.get(n, n)) for n in sorted(value))
+        return join_list(str(NETWORK_LABELS.get(n, n)) for n in sorted(value))
     if field == "goal_ids":
-        return ", ".join(_goal_name(goals, i) for i in sorted(value))
+        return join_list(_goal_name(goals, i) for i in sorted(value))
     if field == "goal_contributions":
-        return ", ".join(f"{_goal_name(goals, i)}: {num(v)}" for i, v in sorted(value.items()))
+        return join_list(f"{_goal_name(goals, i)}: {num(v)}" for i, v in sorted(value.items()))
     if field == "audience_id":
         return audiences[value].name if value in audiences else f"#{value}"
     if field in _LABELS:

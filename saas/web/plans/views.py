@@ -108,11 +108,13 @@ def show(plan_id: int) -> ResponseReturnValue:
     plan = load_plan(plan_id)
     brand = brand_of(plan.brand_id)
     current = plans_service.current_revision(plan)
+    history = plans_service.revision_history(plan)
     return render_template(
         "plans/show.html",
         plan=plan,
         brand=brand,
-        history=plans_service.revision_history(plan),
+        history=history,
+        compare_pair=plans_service.default_comparison(history),
         actions=plans_service.available_transitions(plan, g.membership, current),
         # The reviews the viewer may see (the reviews service decides which).
         reviews=reviews_service.reviews_of_plan(plan, g.membership),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -23,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -61,6 +62,13 @@ def _size(value: int | None) -> str:
     return _("%(n)s MB", n=format_decimal(round(value / 1024 / 1024, 1)))
 
 
+def _section_list(names: list[str] | None) -> str:
+    """The report's sections as words, joined the locale's way (Arabic commas in Arabic)."""
+    titles = _section_titles()
+    words = [str(titles.get(n, n)) for n in names or []]
+    return format_list(words, locale=str(get_locale() or "en")) if words else "—"
+
+
 def _context(**extra: Any) -> dict[str, Any]:
     return {
         "STATUS_LABELS": STATUS_LABELS,
@@ -69,7 +77,9 @@ def _context(**extra: Any) -> dict[str, Any]:
         "SECTION_TITLES": _section_titles(),
         "is_staff": _is_staff(),
         "size": _size,
+        "section_list": _section_list,
         "format_date": format_date,
+        "format_decimal": format_decimal,
         "format_datetime": format_datetime,
         **extra,
     }

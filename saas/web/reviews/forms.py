@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from saas.i18n import lazy_gettext as _l
@@ -33,16 +33,47 @@ class DecisionForm(TandemForm):
         return {"accept": True, "dismiss": False}.get(self.decision.data or "")
 
 
+class AcceptAllForm(TandemForm):
+    """The confirmed "accept all remaining": ``remaining`` is the number the page showed."""
+
+    remaining = HiddenField()
+
+    @property
+    def expected(self) -> int | None:
+        return _int_or_none(self.remaining.data)
+
+
+_YES = {"yes", "y", "true", "1", "on"}
+_NO = {"no", "n", "false", "0", "off"}
+
+
 class CommentForm(TandemForm):
     body = TextAreaField(
         _l("Comment"), render_kw={"maxlength": reviews_service.COMMENT_MAX, "rows": 3}
     )
-    shared = BooleanField(_l("Share with the client"))
+    # Asked every time, answered yes or no: no unticked box that silently means "internal".
+    shared = RadioField(
+        _l("Visible to the client?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, the client team sees it")),
+            SelectChoice("no", _l("No, internal to the agency")),
+        ],
+        validate_choice=False,
+    )
     campaign_id = HiddenField(validators=[optional_id])
     goal_id = HiddenField(validators=[optional_id])
 
     def target(self) -> tuple[int | None, int | None]:
         return _int_or_none(self.campaign_id.data), _int_or_none(self.goal_id.data)
+
+    def sharing(self) -> bool | None:
+        """True, False, or None when the question was not answered."""
+        value = str(self.shared.data or "").strip().lower()
+        if value in _YES:
+            return True
+        if value in _NO:
+            return False
+        return None
 
 
 class RecommendationsForm(TandemForm):

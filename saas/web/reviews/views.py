@@ -4,6 +4,11 @@ goal × campaign matrix and a plan's score history.
 Thin views: permission decorator, a scoped load, one service call, render.  Client users
 see completed reviews only (404 otherwise), accepted findings, shared comments, no forms.
 Every page loads in a constant number of queries, whatever the plan's size.
+
+Judging is progressive enhancement: the plain forms POST and come back to the finding's
+anchor (``#finding-<id>``), so the page keeps its place without JavaScript; with
+``static/review.js`` the same forms are sent by ``fetch`` asking for JSON, and the answer
+carries the re-rendered cards and summary the script swaps in, so nothing reloads.
 """
 
 from __future__ import annotations
@@ -11,25 +16,28 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
+from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
 from saas.extensions import db
 from saas.http import get_or_404
+from saas.http.errors import json_error
 from saas.i18n import gettext as _
-from saas.i18n import text_direction, use_brand
+from saas.i18n import ngettext, text_direction, use_brand
 from saas.models import Brand
 from saas.models.plans import Plan
 from saas.models.reviews import Finding, Review
-from saas.presentation.charts import line_chart
+from saas.presentation.charts import score_chart
 from saas.presentation.labels import reviews as labels
 from saas.services import reviews as reviews_service
 from saas.services.errors import ServiceError
 from saas.web.common import require
 from saas.web.reviews.forms import (
+    AcceptAllForm,
     CommentForm,
     DecisionForm,
     OpenReviewForm,
@@ -66,6 +74,15 @@ def _load_review(review_id: int) -> Review:
     return review
 
 
+def _wants_json() -> bool:
+    """The review script's fetch (``Accept: application/json`` or ``X-Requested-With``);
+    a plain form post prefers HTML and gets a redirect."""
+    if request.headers.get("X-Requested-With", "").lower() in {"fetch", "xmlhttprequest"}:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
 def _to_review(review_id: int, anchor: str | None = None) -> ResponseReturnValue:
     url = url_for("reviews.show", review_id=review_id)
     return redirect(f"{url}#{anchor}" if anchor else url, code=303)
@@ -92,7 +109,8 @@ def open(plan_id: int) -> ResponseReturnValue:  # noqa: A001 - endpoint reviews.
 # --- the review page ------------------------------------------------------------------------
 
 
-def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnValue:
+def _context(review: Review, **forms: Any) -> dict[str, Any]:
+    """Everything the review page and its fragments (cards, summary) render from."""
     membership = g.membership
     staff = reviews_service.is_staff(membership)
     locale = _locale()
@@ -141,8 +159,7 @@ def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnV
         recommendations=review.recommendations
     )
     verdict_form = forms.get("verdict_form") or VerdictForm()
-    return render_template(
-        "reviews/show.html",
+    return dict(
         review=review,
         plan=plan,
         revision=revision,
@@ -175,7 +192,62 @@ def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnV
         recommendations_form=recommendations_form,
         verdict_form=verdict_form,
         page_error=forms.get("page_error"),
-    ), status
+        bulk_error=forms.get("bulk_error"),
+        remembered_sharing=getattr(current_user, "share_comments", None),
+    )
+
+
+def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    return render_template("reviews/show.html", **_context(review, **forms)), status
+
+
+def _score_texts(ctx: dict[str, Any]) -> dict[str, str]:
+    """The per-campaign and per-goal score words, keyed by their element ids."""
+    review = ctx["review"]
+    out: dict[str, str] = {}
+    for kind, scores, rows in (
+        ("campaign", review.campaign_scores or {}, ctx["campaigns"]),
+        ("goal", review.goal_scores or {}, ctx["goals"]),
+    ):
+        for row in rows:
+            value = scores.get(str(row[0]))
+            out[f"score-{kind}-{row[0]}"] = "" if value is None else _("score %(n)s", n=value)
+    return out
+
+
+def _judged(review: Review, finding_ids: list[int], message: str) -> ResponseReturnValue:
+    """The JSON answer to the review script: the judged findings' cards (the one with the
+    forms and its reference copy under the goal), the summary, the scores, a status line."""
+    ctx = _context(review)
+    by_id = {f.id: f for f in ctx["findings"]}
+    cards: dict[str, str] = {}
+    for finding_id in finding_ids:
+        f = by_id.get(finding_id)
+        if f is None:
+            continue
+        for with_forms, card_id in ((True, f"finding-{f.id}"), (False, f"finding-{f.id}-ref")):
+            cards[card_id] = render_template(
+                "reviews/_finding.html", f=f, with_forms=with_forms, **ctx
+            )
+    counts = ctx["counts"]
+    left = ngettext(
+        "%(num)d finding still to decide.", "%(num)d findings still to decide.", counts["open"]
+    )
+    return jsonify(
+        {
+            "message": f"{message} {left}",
+            "cards": cards,
+            "summary": render_template("reviews/_summary.html", **ctx),
+            "scores": _score_texts(ctx),
+            "score": review.score,
+            "counts": counts,
+            "open_hint": _(
+                "Accept or dismiss every finding first: %(n)s still to decide.", n=counts["open"]
+            )
+            if counts["open"]
+            else "",
+        }
+    )
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -196,6 +268,8 @@ def decide(review_id: int, finding_id: int) -> ResponseReturnValue:
         reviews_service.decide_finding(finding, form.accept, form.reason.data, g.membership)
     except ServiceError as err:
         db.session.rollback()
+        if _wants_json():
+            return json_error(err.status, err.message, err.fields, err.code)
         form.reason.errors = [err.fields.get("reason", err.message)]
         return _page(
             _load_review(review_id),
@@ -203,7 +277,34 @@ def decide(review_id: int, finding_id: int) -> ResponseReturnValue:
             decision_form=form,
             decision_finding_id=finding_id,
         )
+    if _wants_json():
+        return _judged(
+            review, [finding_id], _("Finding accepted.") if form.accept else _("Finding dismissed.")
+        )
     return _to_review(review_id, f"finding-{finding_id}")
+
+
+@bp.route("/reviews/<int:review_id>/findings/accept-all", methods=["POST"])
+@require("review.conduct")
+def accept_all(review_id: int) -> ResponseReturnValue:
+    review = _load_review(review_id)
+    form = AcceptAllForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accepted = reviews_service.accept_all_remaining(
+            review, g.membership, expected=form.expected
+        )
+    except ServiceError as err:
+        db.session.rollback()
+        if _wants_json():
+            return json_error(err.status, err.message, err.fields, err.code)
+        return _page(_load_review(review_id), status=err.status, bulk_error=err.message)
+    message = ngettext("%(num)d finding accepted.", "%(num)d findings accepted.", len(accepted))
+    if _wants_json():
+        return _judged(review, [f.id for f in accepted], message)
+    flash(message, "success")
+    return _to_review(review_id, "verdict")
 
 
 @bp.route("/reviews/<int:review_id>/comments", methods=["POST"])
@@ -218,14 +319,21 @@ def comment(review_id: int) -> ResponseReturnValue:
         created = reviews_service.add_comment(
             review,
             form.body.data,
-            bool(form.shared.data),
+            form.sharing(),
             campaign_id,
             goal_id,
             membership=g.membership,
+            remember=True,
         )
     except ServiceError as err:
         db.session.rollback()
-        form.body.errors = [err.fields.get("body") or next(iter(err.fields.values()), err.message)]
+        fields = dict(err.fields)
+        form.shared.errors = [fields.pop("shared")] if "shared" in fields else []
+        body = fields.pop("body", None)
+        other = next(iter(fields.values()), None)
+        if body is None and (other or not form.shared.errors):
+            body = other or err.message
+        form.body.errors = [body] if body else []
         return _page(_load_review(review_id), status=err.status, comment_form=form)
     flash(_("Comment added."), "success")
     return _to_review(review_id, f"comment-{created.id}")
@@ -307,8 +415,16 @@ def scores(plan_id: int) -> ResponseReturnValue:
     brand = get_or_404(Brand, plan.brand_id)
     use_brand(brand)
     history = reviews_service.reviews_of_plan(plan, g.membership)
-    points = [(r.created_at.date(), float(r.score)) for r, _number in history]
-    chart = line_chart(
+    # One point per review, in review order: two reviews on one day are two points.
+    points = [
+        (
+            _("Revision %(number)s", number=number),
+            format_date(r.completed_at or r.created_at, "d MMM"),
+            float(r.score),
+        )
+        for r, number in history
+    ]
+    chart = score_chart(
         points,
         title=_("Alignment score of %(plan)s across revisions", plan=plan.title),
         locale=_locale(),

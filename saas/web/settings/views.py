@@ -25,6 +25,8 @@ from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.models import OutboxMessage
+from saas.presentation.labels import audit as audit_labels
+from saas.presentation.labels.audit import ACTION_LABELS, OBJECT_LABELS  # noqa: F401
 from saas.services import accounts, mail, storage
 from saas.services import agency as agency_service
 from saas.services import tokens as token_service
@@ -36,45 +38,7 @@ from saas.web.settings.forms import AgencyForm, ConfirmForm, PasswordForm, Profi
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-# Audit actions in words.  Actions not listed here show their code.
-ACTION_LABELS = {
-    "methodology.updated": _l("Changed the methodology"),
-    "plan.review_reminder_sent": _l("Sent a review reminder"),
-    "agency.created": _l("Created the agency"),
-    "agency.updated": _l("Changed the agency settings"),
-    "agency.logo_uploaded": _l("Uploaded the agency logo"),
-    "auth.login": _l("Signed in"),
-    "auth.logout": _l("Signed out"),
-    "auth.login_failed": _l("Failed to sign in"),
-    "auth.password_reset_requested": _l("Asked to reset their password"),
-    "auth.password_reset": _l("Reset their password"),
-    "auth.signed_out_everywhere": _l("Signed out on every device"),
-    "token.created": _l("Created an API token"),
-    "token.revoked": _l("Revoked an API token"),
-    "user.profile_updated": _l("Updated their profile"),
-    "user.password_changed": _l("Changed their password"),
-    "brand.created": _l("Created a brand"),
-    "brand.updated": _l("Edited a brand"),
-    "brand.logo_uploaded": _l("Uploaded a brand logo"),
-    "brand.archived": _l("Archived a brand"),
-    "brand.restored": _l("Restored a brand"),
-    "brand.consultants_assigned": _l("Assigned consultants to a brand"),
-    "invitation.created": _l("Sent an invitation"),
-    "invitation.accepted": _l("Accepted an invitation"),
-    "invitation.revoked": _l("Revoked an invitation"),
-    "invitation.resent": _l("Resent an invitation"),
-    "member.role_changed": _l("Changed a member's role"),
-    "member.removed": _l("Removed a member"),
-}
-
-OBJECT_LABELS = {
-    "Agency": _l("Agency"),
-    "Brand": _l("Brand"),
-    "ApiToken": _l("API token"),
-    "User": _l("User"),
-    "Membership": _l("Member"),
-    "Invitation": _l("Invitation"),
-}
+# Audit actions and objects in words: saas/presentation/labels/audit.py (re-exported here).
 
 STATUS_BADGES = {
     "queued": ("badge-muted", _l("Queued")),
@@ -105,8 +69,8 @@ def _logo_version(path: str) -> str:
 def _settings_helpers() -> dict[str, object]:
     return {
         "agency_logo_url": agency_logo_url,
-        "audit_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
-        "audit_object_label": lambda kind: str(OBJECT_LABELS.get(kind, kind or "")),
+        "audit_action_label": audit_labels.action_label,
+        "audit_object_label": audit_labels.object_label,
         "outbox_badge": lambda status: STATUS_BADGES.get(status, ("badge-muted", status)),
         "account_mail_summary": account_mail_summary,
     }

@@ -20,9 +20,9 @@ def build_audiences(d: ReportData) -> dict[str, Any] | None:
         ]
         items.append(
             {
-                "name": a.name,
-                "description": a.description,
-                "engages": a.engages,
+                "name": d.text(a.name),
+                "description": d.text(a.description),
+                "engages": d.text(a.engages),
                 "chart": d.chart(
                     bar_chart,
                     shares,

@@ -20,7 +20,11 @@ def build_findings(d: ReportData) -> dict[str, Any] | None:
     def group(cid: int | None) -> dict[str, Any]:
         key = cid if cid in names else None
         if key not in groups:
-            groups[key] = {"name": names.get(key) if key else None, "findings": [], "comments": []}
+            groups[key] = {
+                "name": d.text(names.get(key)) if key else None,
+                "findings": [],
+                "comments": [],
+            }
         return groups[key]
 
     for f in by_severity(d.findings)[:FINDINGS_MAX]:
@@ -35,7 +39,9 @@ def build_findings(d: ReportData) -> dict[str, Any] | None:
             }
         )
     for c in d.shared_comments:
-        group(c.campaign_id)["comments"].append({"body": c.body, "date": d.day(c.created_at)})
+        group(c.campaign_id)["comments"].append(
+            {"body": d.text(c.body), "date": d.day(c.created_at)}
+        )
     ordered = [groups[cid] for cid in [c["id"] for c in d.campaigns] if cid in groups]
     if None in groups:
         ordered.insert(0, groups[None])

@@ -19,9 +19,9 @@ def build_goals(d: ReportData) -> dict[str, Any] | None:
         status = row.progress.status
         items.append(
             {
-                "title": g.title,
-                "metric": g.metric,
-                "unit": g.unit or "",
+                "title": d.text(g.title),
+                "metric": d.text(g.metric),
+                "unit": d.text(g.unit),
                 "baseline": d.number(g.baseline),
                 "latest": d.number(row.latest.value) if row.latest else None,
                 "target": d.number(g.target),
@@ -37,7 +37,7 @@ def build_goals(d: ReportData) -> dict[str, Any] | None:
                     baseline=g.baseline,
                     title=_("Check-ins for %(goal)s", goal=g.title),
                     width=560,
-                    height=170,
+                    height=140,
                     empty_message=_("No check-ins yet"),
                 ),
             }

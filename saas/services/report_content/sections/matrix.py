@@ -24,7 +24,8 @@ def build_matrix(d: ReportData) -> dict[str, Any] | None:
     goals = [(g, coverage.get(str(g.id))) for g in d.goals]
     goals = [(g, cells) for g, cells in goals if cells is not None]
     numbered = [
-        {"n": d.number(i + 1), "id": c["id"], "name": c["name"]} for i, c in enumerate(campaigns)
+        {"n": d.number(i + 1), "id": c["id"], "name": d.text(c["name"])}
+        for i, c in enumerate(campaigns)
     ]
     # A4 holds about 20 columns legibly: wider plans continue in a second table.
     blocks = []
@@ -32,7 +33,7 @@ def build_matrix(d: ReportData) -> dict[str, Any] | None:
         chunk = numbered[start : start + MATRIX_COLUMNS]
         rows = [
             {
-                "title": g.title,
+                "title": d.text(g.title),
                 "cells": [_cell(strength_word(cells.get(str(c["id"])))) for c in chunk],
             }
             for g, cells in goals

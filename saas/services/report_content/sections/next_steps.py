@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from saas.services.report_content.data import ReportData
@@ -12,11 +11,8 @@ NEXT_STEPS_MAX = 10
 
 
 def build_next_steps(d: ReportData) -> dict[str, Any] | None:
-    recommendations = []
-    if d.review is not None and d.review.recommendations:
-        recommendations = [
-            p.strip() for p in re.split(r"\n\s*\n", d.review.recommendations) if p.strip()
-        ]
+    # The consultant's text as typed: the template keeps its paragraphs and lists.
+    recommendations = d.text((d.review.recommendations or "").strip()) if d.review else ""
     fixes: list[str] = []
     for f in by_severity(d.findings):
         _message, fix = d.render_finding(f)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from saas.domain.decisions import decisions_needed
 from saas.i18n import gettext as _
-from saas.presentation.charts import line_chart
+from saas.presentation.charts import score_chart
 from saas.presentation.decisions import for_template as decisions_for_template
 from saas.presentation.labels.goals import PROGRESS_LABELS
 from saas.presentation.labels.reviews import VERDICT_LABELS
+from saas.services.decisions import brand_decisions
 from saas.services.report_content.data import ReportData
+from saas.services.report_content.sections.changes import build_changes
 from saas.services.report_content.sections.common import status_class, verdict_class
 
 
@@ -30,35 +31,28 @@ def build_summary(d: ReportData) -> dict[str, Any]:
     history = d.score_history
     trend = None
     if len(history) >= 2:
+        # One point per review, in review order: two reviews on one day are two points.
         trend = d.chart(
-            line_chart,
-            [(when, value) for when, value, _n in history],
+            score_chart,
+            [
+                (
+                    d.chart_label(_("Revision %(number)s", number=number)),
+                    d.day(when, "d MMM"),
+                    value,
+                )
+                for when, value, number in history
+            ],
             title=_("Alignment score by revision"),
             width=620,
-            height=200,
+            height=210,
         )
-
-    goal_titles = {g.id: g.title for g in d.goals}
-    uncovered = [
-        goal_titles.get(f.goal_id or 0) or str((f.params or {}).get("goal", ""))
-        for f in d.findings
-        if f.rule == "goal_uncovered"
-    ]
     errors = sum(1 for f in d.findings if f.severity == "error" and f.state == "open")
     decisions = decisions_for_template(
-        decisions_needed(
-            [(r.goal.title, r.progress.status) for r in d.goal_rows],
-            uncovered,
-            errors,
-            reviewed=review is not None,
-            standing=True,
-            limit=3,
-        ),
-        d.locale,
+        brand_decisions(d.goal_rows, review, reviewed=review is not None, limit=3), d.locale
     )
     glance = [
         {
-            "title": r.goal.title,
+            "title": d.text(r.goal.title),
             "status": str(PROGRESS_LABELS.get(r.progress.status, r.progress.status)),
             "status_class": status_class(r.progress.status),
             "percent": d.number(round(r.progress.percent_complete or 0)),
@@ -69,7 +63,7 @@ def build_summary(d: ReportData) -> dict[str, Any]:
         "score": score,
         "trend": trend,
         "revisions": len(history),
-        "override": (d.report.summary_override or "").strip() or None,
+        "override": d.text((d.report.summary_override or "").strip()) or None,
         "goals_total": len(d.goal_rows),
         "goals_behind": sum(1 for r in d.goal_rows if r.progress.status == "behind"),
         "goals_at_risk": sum(1 for r in d.goal_rows if r.progress.status == "at_risk"),
@@ -77,5 +71,6 @@ def build_summary(d: ReportData) -> dict[str, Any]:
         "plan_title": d.names([d.plan.title]) if d.plan else None,
         "open_errors": errors,
         "decisions": decisions,
+        "changes": build_changes(d),
         "glance": glance,
     }

@@ -1,0 +1,114 @@
+"""The audit log in words: every action the code records and every kind of object it
+records it on, as a person reads them ("Opened a report share link", not
+``report.share_opened`` on ``ReportShare``).
+
+tests/polish/test_audit_labels.py reads the source for every ``audit.record(...)`` action,
+so a new action without a label here fails the build rather than reaching the page raw.
+"""
+
+from __future__ import annotations
+
+from saas.i18n import lazy_gettext as _l
+
+ACTION_LABELS = {
+    # agency and sign-in
+    "agency.created": _l("Created the agency"),
+    "agency.updated": _l("Changed the agency settings"),
+    "agency.logo_uploaded": _l("Uploaded the agency logo"),
+    "auth.login": _l("Signed in"),
+    "auth.logout": _l("Signed out"),
+    "auth.login_failed": _l("Failed to sign in"),
+    "auth.password_reset_requested": _l("Asked to reset their password"),
+    "auth.password_reset": _l("Reset their password"),
+    "auth.signed_out_everywhere": _l("Signed out on every device"),
+    "token.created": _l("Created an API token"),
+    "token.revoked": _l("Revoked an API token"),
+    "user.profile_updated": _l("Updated their profile"),
+    "user.password_changed": _l("Changed their password"),
+    # brands and people
+    "brand.created": _l("Created a brand"),
+    "brand.updated": _l("Edited a brand"),
+    "brand.logo_uploaded": _l("Uploaded a brand logo"),
+    "brand.archived": _l("Archived a brand"),
+    "brand.restored": _l("Restored a brand"),
+    "brand.consultants_assigned": _l("Assigned consultants to a brand"),
+    "invitation.created": _l("Sent an invitation"),
+    "invitation.accepted": _l("Accepted an invitation"),
+    "invitation.revoked": _l("Revoked an invitation"),
+    "invitation.resent": _l("Resent an invitation"),
+    "member.role_changed": _l("Changed a member's role"),
+    "member.removed": _l("Removed a member"),
+    # goals, audiences, methodology
+    "goal.created": _l("Added a company goal"),
+    "goal.updated": _l("Edited a company goal"),
+    "goal.status_changed": _l("Changed a goal's status"),
+    "goal.checkin_added": _l("Recorded a goal check-in"),
+    "audience.created": _l("Added an audience"),
+    "audience.updated": _l("Edited an audience"),
+    "methodology.updated": _l("Changed the methodology"),
+    # plans and reviews
+    "plan.created": _l("Started a social plan"),
+    "plan.revision_saved": _l("Saved a plan revision"),
+    "plan.csv_imported": _l("Imported a plan from a spreadsheet"),
+    "plan.transition": _l("Changed a plan's status"),
+    "plan.review_reminder_sent": _l("Sent a review reminder"),
+    "review.opened": _l("Started a review"),
+    "review.finding_accepted": _l("Accepted a finding"),
+    "review.finding_dismissed": _l("Dismissed a finding"),
+    "review.findings_accepted_all": _l("Accepted all remaining findings"),
+    "review.commented": _l("Commented on a review"),
+    "review.recommendations_saved": _l("Saved the review's recommendations"),
+    "review.completed": _l("Completed a review"),
+    # reports
+    "report.requested": _l("Requested a report"),
+    "report.ready": _l("A report was ready"),
+    "report.failed": _l("A report could not be made"),
+    "report.requeued": _l("Queued a report again"),
+    "report.rerender_requested": _l("Asked to make a report again"),
+    "report.approved": _l("Approved a report"),
+    "report.summary_edited": _l("Edited a report's summary"),
+    "report.shared": _l("Created a report share link"),
+    "report.share_opened": _l("Opened a report share link"),
+    "report.share_revoked": _l("Revoked a report share link"),
+    "report_schedule.created": _l("Scheduled a report"),
+    "report_schedule.updated": _l("Changed a report schedule"),
+    "report_schedule.deactivated": _l("Stopped a report schedule"),
+    "report_schedule.ran": _l("A scheduled report was requested"),
+}
+
+# ``AuditEvent.object_type`` is the model's class name.
+OBJECT_LABELS = {
+    "Agency": _l("Agency"),
+    "Brand": _l("Brand"),
+    "ApiToken": _l("API token"),
+    "User": _l("User"),
+    "Membership": _l("Member"),
+    "Invitation": _l("Invitation"),
+    "Goal": _l("Company goal"),
+    "GoalCheckin": _l("Goal check-in"),
+    "Audience": _l("Audience"),
+    "Plan": _l("Social plan"),
+    "PlanRevision": _l("Plan revision"),
+    "Campaign": _l("Campaign"),
+    "CalendarItem": _l("Calendar item"),
+    "Review": _l("Review"),
+    "Finding": _l("Finding"),
+    "ReviewComment": _l("Review comment"),
+    "RuleSetting": _l("Methodology rule"),
+    "Report": _l("Report"),
+    "ReportShare": _l("Report share link"),
+    "ReportSchedule": _l("Report schedule"),
+    "NotificationPreference": _l("Notification setting"),
+}
+
+
+def action_label(code: str) -> str:
+    """The action in words; an action recorded before it had a label shows its code."""
+    return str(ACTION_LABELS.get(code, code))
+
+
+def object_label(kind: str | None) -> str:
+    """The kind of object in words ("" for events about no object)."""
+    if not kind:
+        return ""
+    return str(OBJECT_LABELS.get(kind, kind))
