@@ -155,7 +155,7 @@ def test_system_packages_prints_its_groups_and_runtime_is_complete():
     assert {"libharfbuzz-subset0", "fonts-noto-core", "fonts-dejavu-core"} <= set(runtime)
     # gobject's libglib2.0-0 comes with libpango-1.0-0 (and is libglib2.0-0t64 on trixie).
     assert {lib.debian for lib in preflight.LIBRARIES} - {"libglib2.0-0"} <= set(runtime)
-    assert system_packages("test") == ["chromium", "poppler-utils"]
+    assert system_packages("test") == ["chromium", "poppler-utils", "gir1.2-ical-3.0", "python3-gi"]
     assert system_packages("ci") == ["postgresql", "redis-server"]
     assert system_packages() == runtime + system_packages("test") + system_packages("ci")
     assert system_packages("brew")[0] == "pango"
