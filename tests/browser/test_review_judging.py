@@ -87,7 +87,8 @@ def test_consultant_judges_findings_without_reloads(
     finding_id = int(card_id.split("-")[1])
     card.scroll_into_view_if_needed()
     page.mouse.wheel(0, 120)
-    page.wait_for_timeout(200)
+    page.wait_for_function("window.scrollY > 0", timeout=5000)
+    page.wait_for_timeout(200)  # let the wheel's scroll settle before measuring it
     scroll_before = page.evaluate("window.scrollY")
     assert scroll_before > 0
     card.locator("form[data-judge=accept] button").click()
@@ -210,10 +211,12 @@ def test_matrix_on_a_phone_shows_a_scroll_cue_and_fixed_headers(
     assert expected in hint.inner_text()
     box = page.locator(".matrix-scroll")
     assert "can-scroll-end" in box.get_attribute("class")
-    after = page.evaluate(
-        "getComputedStyle(document.querySelector('.matrix-scroll'), '::after').opacity"
+    # The end shadow fades in (a 0.15 s transition): wait for it rather than sample it.
+    page.wait_for_function(
+        "parseFloat(getComputedStyle(document.querySelector('.matrix-scroll'), '::after')"
+        ".opacity) > 0.5",
+        timeout=5000,
     )
-    assert float(after) > 0.5  # the end shadow (it may still be fading in)
     for selector in (".table.matrix thead th", ".table.matrix th[scope=row]"):
         position = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).position")
         assert position == "sticky", selector
@@ -226,9 +229,11 @@ def test_matrix_on_a_phone_shows_a_scroll_cue_and_fixed_headers(
         "w => { const rtl = getComputedStyle(w).direction === 'rtl';"
         " w.scrollLeft = (rtl ? -1 : 1) * w.scrollWidth; }"
     )
-    page.wait_for_timeout(300)
-    cls = box.get_attribute("class")
-    assert "can-scroll-end" not in cls and "scrolled" in cls
+    page.wait_for_function(
+        "(() => { const c = document.querySelector('.matrix-scroll').classList;"
+        " return !c.contains('can-scroll-end') && c.contains('scrolled'); })()",
+        timeout=5000,
+    )
     assert (
         abs(page.locator(".table.matrix th[scope=row]").first.bounding_box()["x"] - first_col_x) < 2
     )
