@@ -41,6 +41,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "review.conduct": STAFF,
     "methodology.view": STAFF,
     "methodology.edit": frozenset({OWNER}),
+    "session.view": EVERYONE,
+    "session.edit": STAFF,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -69,6 +71,8 @@ DESCRIPTIONS: dict[str, str] = {
     "review.conduct": "Open a review, judge findings, comment, record the verdict",
     "methodology.view": "See the alignment rules and their settings",
     "methodology.edit": "Tune rules, thresholds, weights and severities, per agency and brand",
+    "session.view": "See a brand's strategy sessions, their attendees and invitations",
+    "session.edit": "Schedule, reschedule and cancel strategy sessions",
 }
 
 

@@ -11,6 +11,7 @@ from saas.api import (  # noqa: E402,F401
     plans,
     reports,
     reviews,
+    sessions,
 )
 from saas.api.base import api_bp
 

@@ -65,6 +65,7 @@ __all__ = [
     "UtcDateTime",
     "api_bp",
     "authenticate",
+    "authorise",
     "document",
     "endpoint",
     "found",
@@ -185,9 +186,7 @@ def endpoint(
         @wraps(fn)
         def view(**kwargs: Any) -> ResponseReturnValue:
             if auth:
-                authenticate()
-                if permission and not can(g.membership.role, permission):
-                    raise ApiError(403, "forbidden", "Your role does not allow this.")
+                authorise(permission)
             if body is not None:
                 kwargs["data"] = parse_body(body)
             result = fn(**kwargs)
@@ -292,6 +291,14 @@ def _fields(exc: ValidationError) -> dict[str, str]:
     return out
 
 
+def authorise(permission: str | None) -> None:
+    """The bearer token, then the role's permission: what ``@endpoint`` checks, for the
+    routes registered by hand (a PDF, a calendar file)."""
+    authenticate()
+    if permission and not can(g.membership.role, permission):
+        raise ApiError(403, "forbidden", "Your role does not allow this.")
+
+
 def authenticate() -> None:
     """Bearer token → user, membership and tenant scope for the rest of the request."""
     header = request.headers.get("Authorization", "")
@@ -347,7 +354,7 @@ def _api_error(err: ApiError) -> ResponseReturnValue:
 
 @api_bp.errorhandler(ServiceError)
 def _service_error(err: ServiceError) -> ResponseReturnValue:
-    return json_error(err.status, err.message, err.fields, err.code)
+    return json_error(err.status, err.message, err.fields, err.code, err.extra)
 
 
 @api_bp.errorhandler(HTTPException)

@@ -22,14 +22,13 @@ from saas.api.base import (
     Page,
     UtcDateTime,
     api_bp,
-    authenticate,
+    authorise,
     document,
     endpoint,
     paginated,
 )
 from saas.http import get_or_404
 from saas.models.reports import REPORT_SECTIONS, Report
-from saas.permissions import can
 from saas.services import reports as service
 from tenants.models import Brand
 
@@ -167,9 +166,7 @@ PDF_PERMISSION = "brand.view"
 @api_bp.route(PDF_RULE, methods=["GET"], endpoint="report_pdf_get")
 def report_pdf(report_id: int) -> ResponseReturnValue:
     """Registered by hand: ``@endpoint`` answers JSON, this answers the PDF's bytes."""
-    authenticate()
-    if not can(g.membership.role, PDF_PERMISSION):
-        raise ApiError(403, "forbidden", "Your role does not allow this.")
+    authorise(PDF_PERMISSION)
     report = _visible(report_id)
     path = service.file_for(report) if report.status == "ready" else None
     if path is None:

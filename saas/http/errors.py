@@ -43,21 +43,30 @@ def wants_json() -> bool:
 
 
 def error_body(
-    status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None
+    status: int,
+    message: str,
+    fields: dict[str, str] | None = None,
+    code: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": code or API_CODES.get(status, "error"),
-            "message": message,
-            "fields": fields or {},
-        }
+    """The error object; ``extra`` adds members beside the standard three (a 409's
+    ``conflicts``), never replacing them."""
+    standard = {
+        "code": code or API_CODES.get(status, "error"),
+        "message": message,
+        "fields": fields or {},
     }
+    return {"error": {**(extra or {}), **standard}}
 
 
 def json_error(
-    status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None
+    status: int,
+    message: str,
+    fields: dict[str, str] | None = None,
+    code: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[Response, int]:
-    return jsonify(error_body(status, message, fields, code)), status
+    return jsonify(error_body(status, message, fields, code, extra)), status
 
 
 def status_message(status: int) -> str:

@@ -8,6 +8,7 @@ from saas.models.outbox import OutboxMessage
 from saas.models.plans import CalendarItem, Campaign, CampaignGoal, Plan, PlanRevision
 from saas.models.reports import Report, ReportSchedule, ReportShare
 from saas.models.reviews import Finding, Review, ReviewComment, RuleSetting
+from saas.models.sessions import SessionAttendee, StrategySession
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "Review",
     "ReviewComment",
     "RuleSetting",
+    "SessionAttendee",
+    "StrategySession",
     "Agency",
     "ApiToken",
     "AuditEvent",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String
@@ -35,6 +36,11 @@ class User(UserMixin, db.Model):
     # A consultant's last answer to "Visible to the client?" on a review comment, offered
     # as the preselected answer next time; None until they first choose (never a default).
     share_comments: Mapped[bool | None] = mapped_column(Boolean)
+    # The person's IANA time zone for showing sessions; None: the browser's, else the brand's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # ``{"days": [0-6, Monday = 0], "start": "09:00", "end": "17:00"}`` on the person's own
+    # clock; None: ``saas.domain.sessions.default_working_hours`` for their locale.
+    working_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

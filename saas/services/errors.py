@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     """A refusal a person can act on.  ``code`` is stable for API clients."""
 
     status = 422
     code = "invalid"
+    # More members of the API's ``error`` object (a 409's ``conflicts``); None for most.
+    extra: dict[str, Any] | None = None
 
     def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None):
         super().__init__(message)

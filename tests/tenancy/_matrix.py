@@ -54,6 +54,7 @@ BRAND_ID_ARGUMENTS = frozenset(
         "report_id",
         "share_id",
         "schedule_id",
+        "session_id",
     }
 )
 ID_ARGUMENTS = AGENCY_ID_ARGUMENTS | BRAND_ID_ARGUMENTS
@@ -365,8 +366,10 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
     db.session.add_all([finding, comment])
     db.session.flush()
     report, share, schedule = _seed_report_rows(brand_id, author_id)
+    session = _seed_session(brand_id, author_id)
     db.session.commit()
     return {
+        "session_id": session.id,
         "report_id": report.id,
         "share_id": share.id,
         "schedule_id": schedule.id,
@@ -380,6 +383,33 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
         "finding_id": finding.id,
         "comment_id": comment.id,
     }
+
+
+def _seed_session(brand_id: int, author_id: int):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from saas.models import SessionAttendee, StrategySession
+
+    session = StrategySession(
+        brand_id=brand_id,
+        title="Alpha Two Plan board",
+        kind="quarterly_business_review",
+        starts_at=datetime(2030, 1, 6, 7, 0),
+        duration_minutes=60,
+        timezone="Asia/Riyadh",
+        location="Alpha Two secret recommendation room",
+        uid="tandem-session-alpha-two@tandem.test",
+        created_by_id=author_id,
+    )
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(
+        SessionAttendee(
+            brand_id=brand_id, session_id=session.id, email="cfo@alpha-two.example", part="leader"
+        )
+    )
+    db.session.flush()
+    return session
 
 
 def _seed_report_rows(brand_id: int, author_id: int):  # type: ignore[no-untyped-def]
@@ -486,6 +516,8 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
         ReportShare,
         Review,
         ReviewComment,
+        SessionAttendee,
+        StrategySession,
     )
 
     def rows(*columns: Any) -> list[tuple[Any, ...]]:
@@ -508,6 +540,14 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
         "report_schedules": rows(
             ReportSchedule.id, ReportSchedule.active, ReportSchedule.next_run_on
         ),
+        "sessions": rows(
+            StrategySession.id,
+            StrategySession.title,
+            StrategySession.starts_at,
+            StrategySession.status,
+            StrategySession.sequence,
+        ),
+        "session_attendees": rows(SessionAttendee.id, SessionAttendee.email),
     }
 
 

@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "goal.updated": _l("Edited a company goal"),
     "goal.status_changed": _l("Changed a goal's status"),
     "goal.checkin_added": _l("Recorded a goal check-in"),
+    "session.scheduled": _l("Scheduled a strategy session"),
+    "session.updated": _l("Changed a strategy session"),
+    "session.cancelled": _l("Cancelled a strategy session"),
     "audience.created": _l("Added an audience"),
     "audience.updated": _l("Edited an audience"),
     "methodology.updated": _l("Changed the methodology"),
@@ -99,6 +102,7 @@ OBJECT_LABELS = {
     "ReportShare": _l("Report share link"),
     "ReportSchedule": _l("Report schedule"),
     "NotificationPreference": _l("Notification setting"),
+    "StrategySession": _l("Strategy session"),
 }
 
 
