@@ -87,7 +87,7 @@ def test_consultant_judges_findings_without_reloads(
     finding_id = int(card_id.split("-")[1])
     card.scroll_into_view_if_needed()
     page.mouse.wheel(0, 120)
-    page.wait_for_function("window.scrollY > 0", timeout=5000)
+    page.wait_for_function("() => window.scrollY > 0", timeout=5000)
     page.wait_for_timeout(200)  # let the wheel's scroll settle before measuring it
     scroll_before = page.evaluate("window.scrollY")
     assert scroll_before > 0
@@ -212,9 +212,10 @@ def test_matrix_on_a_phone_shows_a_scroll_cue_and_fixed_headers(
     box = page.locator(".matrix-scroll")
     assert "can-scroll-end" in box.get_attribute("class")
     # The end shadow fades in (a 0.15 s transition): wait for it rather than sample it.
+    # (Predicates are arrow functions: a bare expression is eval'd, which the CSP forbids.)
     page.wait_for_function(
-        "parseFloat(getComputedStyle(document.querySelector('.matrix-scroll'), '::after')"
-        ".opacity) > 0.5",
+        "() => parseFloat(getComputedStyle(document.querySelector('.matrix-scroll'),"
+        " '::after').opacity) > 0.5",
         timeout=5000,
     )
     for selector in (".table.matrix thead th", ".table.matrix th[scope=row]"):
@@ -230,8 +231,8 @@ def test_matrix_on_a_phone_shows_a_scroll_cue_and_fixed_headers(
         " w.scrollLeft = (rtl ? -1 : 1) * w.scrollWidth; }"
     )
     page.wait_for_function(
-        "(() => { const c = document.querySelector('.matrix-scroll').classList;"
-        " return !c.contains('can-scroll-end') && c.contains('scrolled'); })()",
+        "() => { const c = document.querySelector('.matrix-scroll').classList;"
+        " return !c.contains('can-scroll-end') && c.contains('scrolled'); }",
         timeout=5000,
     )
     assert (
