@@ -197,29 +197,41 @@ def client(db_app):
     return db_app.test_client()
 
 
+def wait_for_jobs(app, timeout: float = 30.0, *, expire: bool = True) -> None:
+    """Wait until every enqueued job has run: a no-op unless jobs go to a real worker.
+
+    ``expire`` then expires the session, so what the worker wrote is read afresh (a caller
+    holding loaded objects outside a tenant scope passes False)."""
+    if not app.config.get("REDIS_URL"):
+        return
+    from rq.registry import StartedJobRegistry
+
+    jobs = app.extensions["tandem_jobs"]
+    if getattr(jobs, "queue", None) is None:
+        return
+    registry = StartedJobRegistry(queue=jobs.queue)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if jobs.queue.count == 0 and registry.count == 0:
+            time.sleep(0.05)
+            if jobs.queue.count == 0 and registry.count == 0:
+                break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("jobs did not finish in time")
+    if expire:
+        from saas.extensions import db
+
+        db.session.expire_all()
+
+
 @pytest.fixture
 def run_jobs(db_app, redis_url):
     """Wait until every enqueued job has run (a no-op in eager mode)."""
 
     def wait(timeout: float = 30.0) -> None:
-        if not redis_url:
-            return
-        from rq.registry import StartedJobRegistry
-
-        jobs = db_app.extensions["tandem_jobs"]
-        registry = StartedJobRegistry(queue=jobs.queue)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if jobs.queue.count == 0 and registry.count == 0:
-                time.sleep(0.05)
-                if jobs.queue.count == 0 and registry.count == 0:
-                    break
-            time.sleep(0.05)
-        else:
-            raise AssertionError("jobs did not finish in time")
-        from saas.extensions import db
-
-        db.session.expire_all()
+        if redis_url:
+            wait_for_jobs(db_app, timeout)
 
     return wait
 

@@ -16,6 +16,7 @@ from saas.extensions import db
 from saas.models import Membership, NotificationPreference, Plan, PlanRevision, User
 from saas.services import mail, plans
 from tenants.context import system_scope, tenant_scope
+from tests.conftest import wait_for_jobs
 
 UNSUBSCRIBE = re.compile(
     r"http://tandem\.test(/settings/notifications/unsubscribe/[A-Za-z0-9._-]+)"
@@ -62,7 +63,10 @@ def submit(world, plan_id: int, membership: Membership | None = None) -> None:
 
 
 def delivered(to: str | None = None) -> list[EmailMessage]:
-    """What the transport delivered (``MAIL_FILE_DIR``), headers and all, oldest first."""
+    """What the transport delivered (``MAIL_FILE_DIR``), headers and all, oldest first.
+
+    With a real worker (PostgreSQL + Redis) the queue is drained first: delivery is async."""
+    wait_for_jobs(current_app, expire=False)  # files only: nothing to read again
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     found = [
         email.message_from_bytes(p.read_bytes(), policy=policy.default)
@@ -73,6 +77,7 @@ def delivered(to: str | None = None) -> list[EmailMessage]:
 
 def raw_delivered(to: str) -> list[bytes]:
     """The delivered files as bytes: the headers exactly as a mail client receives them."""
+    wait_for_jobs(current_app, expire=False)  # files only: nothing to read again
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     raw = [p.read_bytes() for p in sorted(folder.glob("*.eml"))]
     return [r for r in raw if f"\nTo: {to}\n".encode() in r.replace(b"\r\n", b"\n")]

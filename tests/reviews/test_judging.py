@@ -373,6 +373,6 @@ def test_comments_and_recommendations_keep_lines_and_lists(login_as, alpha, subm
     assert "<p>Thanks</p>" in html
 
     # The e-mail to the client team keeps the list too (its HTML part).
-    mails = [m for m in inbox() if m.subject.startswith("Review of")]
+    mails = [m for m in inbox("team@alpha.test", wait_for=1) if m.subject.startswith("Review of")]
     assert mails
     assert "<ol><li>Add customer care</li><li>Fix the KPIs</li></ol>" in mails[0].html
