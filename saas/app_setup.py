@@ -34,6 +34,8 @@ from saas.web.plans.views import bp as plans_bp
 from saas.web.reports.schedules import schedules_bp
 from saas.web.reports.views import bp as reports_bp
 from saas.web.reviews.views import bp as reviews_bp
+from saas.web.sessions import bp as sessions_bp
+from saas.web.sessions import links_bp as session_links_bp
 from saas.web.settings.views import bp as settings_bp
 from worker.queue import init_queue
 
@@ -81,6 +83,8 @@ BLUEPRINTS = (
     methodology_bp,
     reports_bp,
     schedules_bp,
+    sessions_bp,
+    session_links_bp,
     health_bp,
 )
 

@@ -8,10 +8,21 @@ from saas.models.outbox import OutboxMessage
 from saas.models.plans import CalendarItem, Campaign, CampaignGoal, Plan, PlanRevision
 from saas.models.reports import Report, ReportSchedule, ReportShare
 from saas.models.reviews import Finding, Review, ReviewComment, RuleSetting
-from saas.models.sessions import SessionAttendee, StrategySession
+from saas.models.sessions import (
+    ActionItem,
+    AgendaItem,
+    SessionAttendee,
+    SessionDecision,
+    SessionReminder,
+    StrategySession,
+)
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "SessionDecision",
+    "SessionReminder",
     "Audience",
     "CalendarItem",
     "Campaign",

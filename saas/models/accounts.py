@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     # ``{"days": [0-6, Monday = 0], "start": "09:00", "end": "17:00"}`` on the person's own
     # clock; None: ``saas.domain.sessions.default_working_hours`` for their locale.
     working_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The personal calendar feed's secret, hashed (``services.hashing``); None: no feed.
+    # Replacing it revokes the old URL.
+    calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

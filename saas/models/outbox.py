@@ -40,3 +40,6 @@ class OutboxMessage(TenantScoped, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     template: Mapped[str | None] = mapped_column(String(40))
     context: Mapped[dict | None] = mapped_column(JSON)
+    # An iTIP invitation sent with the message as a ``text/calendar; method=…`` part.
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(10))

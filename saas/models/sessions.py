@@ -9,9 +9,9 @@ occurrence without touching the others.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.extensions import db
@@ -53,6 +53,12 @@ class StrategySession(BrandScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The minutes: free text written after the session; recording them makes it ``done``.
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    minutes_recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     attendees: Mapped[list[SessionAttendee]] = relationship(
         back_populates="session",
@@ -92,3 +98,111 @@ class SessionAttendee(BrandScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     session: Mapped[StrategySession] = relationship(back_populates="attendees")
+
+
+REMINDER_KINDS = ("24h", "1h")
+REMINDER_STATUSES = ("scheduled", "sent", "failed", "skipped", "cancelled")
+
+
+class SessionReminder(BrandScoped, db.Model):
+    """One reminder to one attendee (by email) before one session: the row, not the queued
+    job, is the truth, and a worker claims it (``scheduled`` → ``sent``/``failed``) in one
+    conditional UPDATE so two workers never send it twice.  ``due_at`` moves with the
+    session; a row whose time had passed when it was planned is ``skipped`` with a reason."""
+
+    __tablename__ = "session_reminders"
+    __table_args__ = (UniqueConstraint("session_id", "email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("strategy_sessions.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="scheduled", index=True)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    job_id: Mapped[str | None] = mapped_column(String(100))
+    outbox_message_id: Mapped[int | None] = mapped_column(Integer)
+    attempted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+AGENDA_SOURCES = ("goal", "finding", "plan", "action_item", "decision")
+AGENDA_ORIGINS = ("drafted", "manual")
+
+
+class AgendaItem(BrandScoped, db.Model):
+    """One item of a session's agenda: drafted from the data (``source_kind``/``source_id``,
+    one row per source per session) or added by hand.  ``edited`` and ``removed`` record a
+    person's changes to a drafted item, so regenerating never undoes them."""
+
+    __tablename__ = "session_agenda_items"
+    __table_args__ = (UniqueConstraint("session_id", "source_kind", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("strategy_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column(Integer, default=5)
+    source_kind: Mapped[str | None] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10), default="drafted")
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+DECISION_STATUSES = ("decided", "pending")
+
+
+class SessionDecision(BrandScoped, db.Model):
+    """A decision recorded in a session's minutes; ``pending`` ones (deferred to a later
+    session) are drafted into the next agenda until someone records them as decided."""
+
+    __tablename__ = "session_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("strategy_sessions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="decided", index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+ACTION_ITEM_STATUSES = ("open", "done")
+
+
+class ActionItem(BrandScoped, db.Model):
+    """Something a person agreed to do in a session: owner, due date, open or done.  It
+    stays with the brand after the session and is carried into later agendas while open."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("strategy_sessions.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

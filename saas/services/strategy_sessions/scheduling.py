@@ -40,6 +40,13 @@ from saas.permissions import can
 from saas.services import audit, validation
 from saas.services.errors import Conflict, Forbidden, ValidationFailed
 from saas.services.strategy_sessions import queries
+from saas.services.strategy_sessions.effects import (
+    CANCELLED,
+    SCHEDULED,
+    UPDATED,
+    Change,
+    after_change,
+)
 from saas.services.strategy_sessions.messages import add_problems
 from saas.services.strategy_sessions.people import Person, resolve
 from saas.services.validation import unknown_fields
@@ -179,6 +186,7 @@ def create(
         attendees=len(people),
         confirmed_conflicts=bool(data.get("confirm_conflicts")) or None,
     )
+    after_change([Change(row, SCHEDULED) for row in rows], now=clock)
     return rows
 
 
@@ -340,6 +348,7 @@ def update(
             )
 
     changed: set[str] = set()
+    effects: list[Change] = []
     for target in targets:
         moved = {**values}
         if new_start is not None:
@@ -347,11 +356,15 @@ def update(
         diff = {k: v for k, v in moved.items() if getattr(target, k) != v}
         for key, value in diff.items():
             setattr(target, key, value)
+        invited = {a.email for a in target.attendees}
         if people is not None and _replace_attendees(brand, target, people):
             diff["attendees"] = True
         if set(diff) & set(TIME_OR_PLACE):
             target.sequence += 1
         changed |= set(diff)
+        if diff:
+            still = {a.email for a in target.attendees}
+            effects.append(Change(target, UPDATED, frozenset(diff), tuple(sorted(invited - still))))
     if changed:
         audit.record(
             "session.updated",
@@ -364,6 +377,7 @@ def update(
             confirmed_conflicts=bool(data.get("confirm_conflicts")) or None,
         )
     db.session.flush()
+    after_change(effects, now=clock)
     return targets
 
 
@@ -442,4 +456,5 @@ def cancel(
             occurrences=len(done),
         )
         db.session.flush()
+    after_change([Change(t, CANCELLED) for t in done], now=clock)
     return targets
