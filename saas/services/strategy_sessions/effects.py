@@ -1,5 +1,6 @@
-"""What follows a change to a session, in the same unit of work: its reminders are planned
-again (``reminding``) and its invitations go out through the outbox (``mailing``).
+"""What follows a change to a session, in the same unit of work: a new session's agenda is
+drafted (``agenda``), its reminders are planned again (``reminding``) and its invitations go
+out through the outbox (``mailing``).
 
 ``scheduling`` calls ``after_change`` once per use case with every occurrence it touched,
 so both consequences see the same list and neither is forgotten by one code path.
@@ -37,7 +38,10 @@ class Change:
 def after_change(changes: Sequence[Change], *, now: datetime) -> None:
     if not changes:
         return
-    from saas.services.strategy_sessions import mailing, reminding
+    from saas.services.strategy_sessions import agenda, mailing, reminding
 
+    for change in changes:
+        if change.what == SCHEDULED:
+            agenda.draft_new(change.session, now=now)
     reminding.plan(changes, now=now)
     mailing.send_invitations(changes, now=now)

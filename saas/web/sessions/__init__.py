@@ -14,4 +14,4 @@ from flask import Blueprint
 bp = Blueprint("sessions", __name__)
 links_bp = Blueprint("session_links", __name__)
 
-from saas.web.sessions import agenda, links, minutes, views  # noqa: E402, F401
+from saas.web.sessions import agenda, links, minutes, reminders, responses, views  # noqa: E402, F401

@@ -1,5 +1,13 @@
-"""Session pages: minutes (being written)."""
+"""Session pages: the minutes (being written)."""
 
 from __future__ import annotations
 
-from saas.web.sessions import bp, links_bp  # noqa: F401
+from typing import Any
+
+from saas.models import Brand, StrategySession
+from saas.web.sessions import bp  # noqa: F401
+
+
+def panel(session: StrategySession, brand: Brand) -> dict[str, Any]:
+    """Template context for ``templates/sessions/_minutes.html`` on the session page."""
+    return {}

@@ -1,0 +1,1 @@
+"""The personal calendar feed page (being written)."""
