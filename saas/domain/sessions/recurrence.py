@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 
 from .errors import SchedulingError
 from .times import as_utc, resolve_forward, to_utc, zone_info
+from .vocabulary import choice
 
 EVERY = ("week", "month", "quarter")
 MIN_COUNT = 1
@@ -54,14 +55,7 @@ class Recurrence:
 
 def check_every(every: object, *, field: str = "recurrence.every") -> str:
     """``every`` if it is ``week``, ``month`` or ``quarter``."""
-    if not isinstance(every, str) or every not in EVERY:
-        raise SchedulingError(
-            f"Repeat every {', '.join(EVERY)}.",
-            field=field,
-            code="invalid_recurrence_every",
-            params={"choices": EVERY},
-        )
-    return every
+    return choice(every, EVERY, field=field, code="invalid_recurrence_every")
 
 
 def check_count(count: object, *, field: str = "recurrence.count") -> int:

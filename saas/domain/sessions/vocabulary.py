@@ -29,25 +29,21 @@ MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 480  # a working day; longer is a typo, not a session
 
 
-def check_kind(kind: object, *, field: str = "kind") -> str:
-    """``kind`` if it is one of ``KINDS``, else ``SchedulingError`` ``invalid_kind``."""
-    if not isinstance(kind, str) or kind not in KINDS:
+def choice(value: object, choices: tuple[str, ...], *, field: str, code: str) -> str:
+    """``value`` if it is one of ``choices``, else ``SchedulingError`` ``code`` naming them."""
+    if not isinstance(value, str) or value not in choices:
         raise SchedulingError(
-            f"Choose one of: {', '.join(KINDS)}.",
+            f"Choose one of: {', '.join(choices)}.",
             field=field,
-            code="invalid_kind",
-            params={"choices": KINDS},
+            code=code,
+            params={"choices": choices},
         )
-    return kind
+    return value
+
+
+def check_kind(kind: object, *, field: str = "kind") -> str:
+    return choice(kind, KINDS, field=field, code="invalid_kind")
 
 
 def check_status(status: object, *, field: str = "status") -> str:
-    """``status`` if it is one of ``STATUSES``, else ``SchedulingError`` ``invalid_status``."""
-    if not isinstance(status, str) or status not in STATUSES:
-        raise SchedulingError(
-            f"Choose one of: {', '.join(STATUSES)}.",
-            field=field,
-            code="invalid_status",
-            params={"choices": STATUSES},
-        )
-    return status
+    return choice(status, STATUSES, field=field, code="invalid_status")

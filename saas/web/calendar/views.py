@@ -341,16 +341,22 @@ def item_move(plan_id: int) -> ResponseReturnValue:
             )
             return redirect(_month_url(brand.id), code=303)
     return render_template(
-        "calendar/item_move.html",
-        plan=plan,
-        brand=brand,
-        form=form,
-        item=item,
-        campaign_name=_campaign_name(plan, item),
-        back_url=_month_url(brand.id),
-        network_labels=NETWORK_LABELS,
-        format_labels=FORMAT_LABELS,
+        "calendar/item_move.html", **_item_context(plan, brand, item, form)
     ), 422 if request.method == "POST" else 200
+
+
+def _item_context(plan: Plan, brand: Brand, item: CalendarItemData, form: Any) -> dict[str, Any]:
+    """What the move and delete pages show about the one item they act on."""
+    return {
+        "plan": plan,
+        "brand": brand,
+        "form": form,
+        "item": item,
+        "campaign_name": _campaign_name(plan, item),
+        "back_url": _month_url(brand.id),
+        "network_labels": NETWORK_LABELS,
+        "format_labels": FORMAT_LABELS,
+    }
 
 
 def _campaign_name(plan: Plan, item: CalendarItemData) -> str | None:
@@ -382,17 +388,7 @@ def item_delete(plan_id: int) -> ResponseReturnValue:
                 "success",
             )
         return redirect(_month_url(brand.id), code=303)
-    return render_template(
-        "calendar/item_delete.html",
-        plan=plan,
-        brand=brand,
-        form=form,
-        item=item,
-        campaign_name=_campaign_name(plan, item),
-        back_url=_month_url(brand.id),
-        network_labels=NETWORK_LABELS,
-        format_labels=FORMAT_LABELS,
-    )
+    return render_template("calendar/item_delete.html", **_item_context(plan, brand, item, form))
 
 
 @bp.route("/plans/<int:plan_id>/export/<any(campaigns, calendar):kind>.csv")
