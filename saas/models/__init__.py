@@ -2,6 +2,7 @@
 
 from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User, UserSession
 from saas.models.audit import AuditEvent
+from saas.models.billing import AgencyBilling, BillingEvent, Invoice
 from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.notifications import NotificationPreference
 from saas.models.outbox import OutboxMessage
@@ -19,6 +20,9 @@ from saas.models.sessions import (
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
 __all__ = [
+    "AgencyBilling",
+    "BillingEvent",
+    "Invoice",
     "ActionItem",
     "AgendaItem",
     "SessionDecision",
