@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, g, request, session, url_for
+from flask_babel import format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import event, select
 
@@ -18,8 +19,11 @@ from saas.i18n import lazy_gettext
 from saas.models import Brand, User
 from saas.presentation.text import paragraphs
 from saas.services.audit import Origin, set_origin
+from saas.services.entitlements import guard as entitlements_guard
+from saas.services.entitlements.banner import banner_for
 from saas.web import context as web_context
 from saas.web.auth.views import bp as auth_bp
+from saas.web.billing.views import bp as billing_bp
 from saas.web.brands.views import bp as brands_bp
 from saas.web.calendar.views import bp as calendar_bp
 from saas.web.common import allowed
@@ -85,6 +89,7 @@ BLUEPRINTS = (
     schedules_bp,
     sessions_bp,
     session_links_bp,
+    billing_bp,
     health_bp,
 )
 
@@ -132,6 +137,14 @@ def register_hooks(app: Flask) -> None:
                 session.clear()
                 return
             web_context.enter(membership)
+
+    # After the membership is known: a read-only agency's writes answer 402 (the API asks
+    # the same policy in its authorise(), once the token is known).
+    @app.before_request
+    def _refuse_writes_when_read_only() -> None:
+        refused = entitlements_guard.refusal(request.method, request.endpoint, g.get("membership"))
+        if refused is not None:
+            raise refused
 
     @app.teardown_request
     def _leave_tenant_scope(_exc: BaseException | None) -> None:
@@ -191,4 +204,19 @@ def register_template_helpers(app: Flask) -> None:
         allowed=allowed, role_label=role_label, brand_switcher=brand_switcher
     )
     app.jinja_env.globals["ROLE_NAMES"] = role_names
+
+    def billing_banner() -> object:
+        if "billing_banner" not in g:
+            g.billing_banner = banner_for(getattr(g, "membership", None))
+        return g.billing_banner
+
+    def billing_url() -> str | None:
+        """The billing page, once its blueprint is there (owners only may open it)."""
+        return url_for("billing.index") if "billing.index" in app.view_functions else None
+
+    app.jinja_env.globals.update(
+        billing_banner=billing_banner,
+        billing_url=billing_url,
+        billing_date=lambda when: format_date(when, "long"),
+    )
     app.jinja_env.filters["paragraphs"] = paragraphs  # people's text: lines and lists kept

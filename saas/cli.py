@@ -21,6 +21,7 @@ from saas.demo.summary import describe
 from saas.services import recovery
 from saas.services.reminders import send_due_reminders
 from saas.transactions import unit_of_work
+from saas.web.billing.cli import billing_cli
 
 
 def _redact_url(url: str | None) -> str | None:
@@ -35,7 +36,7 @@ def _redact_url(url: str | None) -> str | None:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
-SECRET_KEYS = {"SECRET_KEY", "MAIL_PASSWORD"}
+SECRET_KEYS = {"SECRET_KEY", "MAIL_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"}
 URL_KEYS = {"SQLALCHEMY_DATABASE_URI", "REDIS_URL", "RATELIMIT_STORAGE_URI"}
 SHOWN_KEYS = (
     "TANDEM_ENV",
@@ -60,6 +61,9 @@ SHOWN_KEYS = (
     "LOGIN_LIMIT_PER_ACCOUNT",
     "LOGIN_LIMIT_PER_IP",
     "PREFERRED_URL_SCHEME",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE",
 )
 
 
@@ -162,3 +166,4 @@ def register(app: Flask) -> None:
             click.echo(f"{key:<{width}}  {value}")
 
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(billing_cli)

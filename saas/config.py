@@ -104,4 +104,57 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "LANGUAGES": ["en", "ar"],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PER_PAGE": 20,
+        # Stripe (saas.services.billing): without the secret key billing is off (self-hosted).
+        "STRIPE_SECRET_KEY": e.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": e.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": (e.get("STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/"),
+        **_billing(e),
+    }
+
+
+# The plan catalogue's limits (saas/services/entitlements/catalogue.py); None is unlimited.
+# A deployment or a test overrides them with create_app({"PLAN_LIMITS": ...}).
+DEFAULT_PLAN_LIMITS: dict[str, dict[str, int | None]] = {
+    "starter": {
+        "brands": 3,
+        "staff_seats": 3,
+        "reports_per_month": 20,
+        "scheduled_reports": 2,
+        "sessions_per_month": 10,
+    },
+    "growth": {
+        "brands": 15,
+        "staff_seats": 10,
+        "reports_per_month": 100,
+        "scheduled_reports": 10,
+        "sessions_per_month": 50,
+    },
+    "scale": {
+        "brands": 100,
+        "staff_seats": 50,
+        "reports_per_month": None,
+        "scheduled_reports": None,
+        "sessions_per_month": None,
+    },
+}
+
+
+def _billing(e: dict[str, str]) -> dict[str, Any]:
+    """Stripe price ids per plan and interval, the trial, the grace period, and the plan of
+    a self-hosted install.
+
+    Without ``STRIPE_SECRET_KEY`` billing is off (self-hosted) and ``SELF_HOSTED_PLAN``
+    applies: ``unlimited`` (the default) or a plan's name for its limits.
+    """
+    prices = {
+        f"STRIPE_PRICE_{plan}_{interval}": e.get(f"STRIPE_PRICE_{plan}_{interval}") or None
+        for plan in ("STARTER", "GROWTH", "SCALE")
+        for interval in ("MONTHLY", "YEARLY")
+    }
+    return {
+        **prices,
+        "TRIAL_DAYS": int(e.get("TRIAL_DAYS", "14")),
+        "BILLING_GRACE_DAYS": int(e.get("BILLING_GRACE_DAYS", "7")),
+        "SELF_HOSTED_PLAN": (e.get("SELF_HOSTED_PLAN") or "unlimited").strip().lower(),
+        "PLAN_LIMITS": {plan: dict(limits) for plan, limits in DEFAULT_PLAN_LIMITS.items()},
     }

@@ -43,6 +43,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "methodology.edit": frozenset({OWNER}),
     "session.view": EVERYONE,
     "session.edit": STAFF,
+    "session.minutes": STAFF,
+    "action_item.complete": EVERYONE,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -73,6 +75,8 @@ DESCRIPTIONS: dict[str, str] = {
     "methodology.edit": "Tune rules, thresholds, weights and severities, per agency and brand",
     "session.view": "See a brand's strategy sessions, their attendees and invitations",
     "session.edit": "Schedule, reschedule and cancel strategy sessions",
+    "session.minutes": "Write and edit a session's minutes, decisions and action items",
+    "action_item.complete": "Mark action items done or reopen them (client users: their own)",
 }
 
 

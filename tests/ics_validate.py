@@ -162,7 +162,7 @@ def _own_rules(calendar) -> list[str]:
                 errors.append(f"{label}: a CANCEL needs STATUS:CANCELLED")
             if event.get_first_property(ICal.PropertyKind.SEQUENCE_PROPERTY) is None:
                 errors.append(f"{label}: a CANCEL needs a SEQUENCE above the request's")
-    if method and len(uids) > 1:
+    if method in ("REQUEST", "CANCEL", "REPLY", "COUNTER") and len(uids) > 1:
         errors.append(f"METHOD:{method} carries {len(uids)} UIDs; an iTIP message is about one")
     if method and not events:
         errors.append(f"METHOD:{method} without a VEVENT")

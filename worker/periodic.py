@@ -1,4 +1,5 @@
-"""Periodic work that cannot be lost: the sweeper, review reminders, scheduled reports.
+"""Periodic work that cannot be lost: the sweeper, review reminders, scheduled reports, and
+the catch-up of session reminders whose scheduled job was lost.
 
 Each periodic task has one Redis key, ``tandem:<queue>:periodic:<task>``, holding the time
 (Redis's clock, seconds) it is next due.  Every ``python -m worker`` process checks the keys
@@ -82,6 +83,13 @@ def tasks_for(timing: Timing) -> list[PeriodicTask]:
         # Monthly and quarterly scheduled reports that are due.
         PeriodicTask(
             "report-schedules", "worker.jobs.report_schedules.run_schedules", timing.schedules
+        ),
+        # Session reminders due but still scheduled: their RQ job was lost with Redis.
+        PeriodicTask(
+            "session-reminders",
+            "worker.jobs.session_reminders.catch_up",
+            timing.session_reminders,
+            timeout=300,
         ),
     ]
 

@@ -9,7 +9,9 @@ them all so that a kill or a lost Redis is recovered in seconds rather than minu
 * ``JOB_LEASE_SECONDS`` (60): how long a dead job's lease outlives it (see
   ``worker.leases``), i.e. how soon a killed render counts as abandoned.
 * ``SWEEP_INTERVAL_SECONDS`` (300), ``REMINDERS_INTERVAL_SECONDS`` (3600),
-  ``SCHEDULES_INTERVAL_SECONDS`` (86400): the periodic tasks (``worker.periodic``).
+  ``SCHEDULES_INTERVAL_SECONDS`` (86400), ``SESSION_REMINDERS_INTERVAL_SECONDS`` (60, the
+  catch-up of session reminders whose scheduled job was lost): the periodic tasks
+  (``worker.periodic``).
 * ``STALE_AFTER_SECONDS`` (600): how long queued work waits before the sweeper treats its
   job as lost (``saas.services.recovery``).
 """
@@ -28,6 +30,7 @@ ENV_NAMES = {
     "sweep": "SWEEP_INTERVAL_SECONDS",
     "reminders": "REMINDERS_INTERVAL_SECONDS",
     "schedules": "SCHEDULES_INTERVAL_SECONDS",
+    "session_reminders": "SESSION_REMINDERS_INTERVAL_SECONDS",
     "stale_after": "STALE_AFTER_SECONDS",
 }
 
@@ -41,6 +44,7 @@ class Timing:
     sweep: int = 300
     reminders: int = 3600
     schedules: int = 86400
+    session_reminders: int = 60
     stale_after: int = 600
 
     @property

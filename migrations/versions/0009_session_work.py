@@ -81,6 +81,8 @@ def upgrade():
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('goal_id', sa.Integer(), nullable=True),
+    sa.Column('plan_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -91,12 +93,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_session_decisions_agency_id_agencies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_session_decisions_brand_id_brands'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_session_decisions_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['goal_id'], ['goals.id'], name=op.f('fk_session_decisions_goal_id_goals'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_session_decisions_plan_id_plans'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['strategy_sessions.id'], name=op.f('fk_session_decisions_session_id_strategy_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_decisions'))
     )
     with op.batch_alter_table('session_decisions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_decisions_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_decisions_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_decisions_goal_id'), ['goal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_decisions_plan_id'), ['plan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_decisions_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_decisions_status'), ['status'], unique=False)
 
@@ -172,6 +178,8 @@ def downgrade():
     op.drop_table('session_reminders')
     with op.batch_alter_table('session_decisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_decisions_status'))
+        batch_op.drop_index(batch_op.f('ix_session_decisions_plan_id'))
+        batch_op.drop_index(batch_op.f('ix_session_decisions_goal_id'))
         batch_op.drop_index(batch_op.f('ix_session_decisions_session_id'))
         batch_op.drop_index(batch_op.f('ix_session_decisions_brand_id'))
         batch_op.drop_index(batch_op.f('ix_session_decisions_agency_id'))

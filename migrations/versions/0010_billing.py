@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agency_billing_agency_id_agencies'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agency_billing')),
+    sa.UniqueConstraint('agency_id', name=op.f('uq_agency_billing_agency_id')),
     sa.UniqueConstraint('stripe_customer_id', name=op.f('uq_agency_billing_stripe_customer_id')),
     sa.UniqueConstraint('stripe_subscription_id', name=op.f('uq_agency_billing_stripe_subscription_id'))
     )

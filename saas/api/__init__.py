@@ -3,7 +3,9 @@
 # Importing the endpoint modules registers their routes and OpenAPI operations.
 from saas.api import (  # noqa: E402,F401
     accounts,
+    action_items,
     audiences,
+    billing,
     brands,
     goals,
     invitations,
@@ -11,6 +13,8 @@ from saas.api import (  # noqa: E402,F401
     plans,
     reports,
     reviews,
+    session_agenda,
+    session_minutes,
     sessions,
 )
 from saas.api.base import api_bp

@@ -45,6 +45,7 @@ from saas.http import (
 from saas.models import ApiToken, Membership
 from saas.permissions import can
 from saas.services.audit import set_actor
+from saas.services.entitlements import guard as entitlements_guard
 from saas.services.errors import ServiceError
 from saas.services.hashing import hash_token
 from saas.transactions import commit_now
@@ -145,6 +146,8 @@ def document(
     derived = standard_errors(
         rule, auth=auth, permission=permission, body=body is not None, query=bool(query)
     )
+    if auth and method.upper() != "GET":
+        derived.add(402)  # a read-only agency's write (saas/services/entitlements/guard.py)
     op = Operation(
         path=openapi_path(rule),
         method=method.lower(),
@@ -297,6 +300,9 @@ def authorise(permission: str | None) -> None:
     authenticate()
     if permission and not can(g.membership.role, permission):
         raise ApiError(403, "forbidden", "Your role does not allow this.")
+    refused = entitlements_guard.refusal(request.method, request.endpoint, g.membership)
+    if refused is not None:  # a read-only agency's write: 402 read_only
+        raise refused
 
 
 def authenticate() -> None:

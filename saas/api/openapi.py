@@ -56,6 +56,7 @@ ERROR_DESCRIPTIONS = {
     415: "The body is not application/json",
     422: "Validation failed; see error.fields",
     429: "Too many requests; wait and retry",
+    503: "A service this depends on (Stripe) could not be reached; nothing was changed",
 }
 
 

@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from saas.demo import content, png
+from saas.demo import sessions as demo_sessions
 from saas.demo.content import (
     ATLAS,
     CONSULTANT_EMAIL,
@@ -157,6 +158,20 @@ def _load(today: date) -> DemoResult:
         plan = _plan(atlas, content.ATLAS_PLAN, atlas_period, today, result)
         _approved_story(atlas, plan, content.ATLAS_REVIEW, result)
         result.plan_ids[ATLAS] = plan.id
+
+        for name, specs in (
+            (QAMAR, demo_sessions.QAMAR_SESSIONS),
+            (ATLAS, demo_sessions.ATLAS_SESSIONS),
+        ):
+            world = worlds[name]
+            _acting(world.consultant)
+            demo_sessions.load_sessions(
+                world.brand,
+                {"leader": world.leader, "team": world.team, "consultant": world.consultant},
+                specs,
+                today,
+                result.note,
+            )
 
         result.report_ids = {
             QAMAR: _report(qamar, "ar", running, result).id,

@@ -113,13 +113,16 @@ def cancel(invite: Invite) -> bytes:
     return _message("CANCEL", invite)
 
 
-def feed(events: list[Invite], name: str) -> bytes:
-    """A personal calendar feed: a plain VCALENDAR (no METHOD), one VEVENT per session.
+def feed(events: list[Invite], name: str, *, method: Literal["PUBLISH"] | None = None) -> bytes:
+    """A personal calendar feed: one VEVENT per session, a plain VCALENDAR or ``PUBLISH``.
 
-    No ORGANIZER or ATTENDEE: a subscribed calendar is read-only, and those properties make some
-    clients treat each event as an invitation to answer.
+    No ATTENDEE: a subscribed calendar is read-only, and attendees make some clients treat each
+    event as an invitation to answer.  ``METHOD:PUBLISH`` (RFC 5546 3.2.1) requires the
+    ORGANIZER, so a published feed names it, and nothing else about the people.
     """
-    calendar = _calendar(method=None)
+    if method not in (None, "PUBLISH"):
+        raise ValueError("a feed is published, or has no METHOD")
+    calendar = _calendar(method=method)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     # a bare timedelta here comes out as "1:00:00", which libical drops: say it is a duration
@@ -131,7 +134,7 @@ def feed(events: list[Invite], name: str) -> bytes:
     vevents = []
     for invite in events:
         _check(invite)
-        vevents.append(_event(invite, method=None))
+        vevents.append(_event(invite, method=method))
         key = _zone_key(invite.timezone)
         if key is not None:
             first, last = _years(invite)
@@ -202,6 +205,7 @@ def _event(invite: Invite, method: str | None) -> Event:
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     if method is not None:
         event.add("organizer", _address(invite.organiser_email, invite.organiser_name))
+    if method in METHODS:
         for attendee in invite.attendees:
             event.add(
                 "attendee",

@@ -74,6 +74,7 @@ def status_message(status: int) -> str:
     return {
         400: _("The request could not be understood."),
         401: _("Please sign in to continue."),
+        402: _("Your agency's plan does not allow this."),
         403: _("You do not have permission to do that."),
         404: _("We could not find that page."),
         405: _("That action is not allowed here."),

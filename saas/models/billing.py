@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.extensions import db
@@ -34,6 +34,7 @@ EVENT_STATUSES = ("received", "processed", "ignored", "failed")
 
 class AgencyBilling(TenantScoped, db.Model):
     __tablename__ = "agency_billing"
+    __table_args__ = (UniqueConstraint("agency_id"),)  # one row per agency, even when raced
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan: Mapped[str] = mapped_column(String(20), default="starter")

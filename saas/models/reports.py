@@ -15,15 +15,9 @@ from tenants.models import utcnow
 from tenants.scoping import BrandScoped
 
 REPORT_STATUSES = ("queued", "rendering", "ready", "failed")
-REPORT_SECTIONS = (
-    "summary",
-    "goals",
-    "matrix",
-    "findings",
-    "audiences",
-    "calendar",
-    "next_steps",
-)
+# The sections a report may contain are the report content registry's
+# (``saas.services.report_content.section_names``): ``sections`` stores the names asked for,
+# and the services check them against the registry, so a new section needs no list here.
 
 
 class Report(BrandScoped, db.Model):

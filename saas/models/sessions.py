@@ -132,6 +132,9 @@ class SessionReminder(BrandScoped, db.Model):
 
 
 AGENDA_SOURCES = ("goal", "finding", "plan", "action_item", "decision")
+# Items the drafting adds around the sources; ``overflow`` keeps how many were left out in
+# ``source_id``.
+AGENDA_FRAMES = ("opening", "closing", "discussion", "overflow")
 AGENDA_ORIGINS = ("drafted", "manual")
 
 
@@ -175,6 +178,13 @@ class SessionDecision(BrandScoped, db.Model):
     )
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="decided", index=True)
+    # What the decision is about: a goal of the brand or one of its plans (either, or none).
+    goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL"), index=True
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -31,6 +31,7 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Agency, ApiToken, AuditEvent, Membership, User
 from saas.services import audit, links, sessions
+from saas.services.entitlements import state as entitlements_state
 from saas.services.errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from saas.services.mail import queue_account_email, queue_email
 from saas.services.passwords import (
@@ -134,6 +135,7 @@ def signup(
     with tenant_scope(agency.id):
         membership = Membership(agency_id=agency.id, user_id=user.id, role=Role.OWNER.value)
         db.session.add(membership)
+        entitlements_state.new_trial(agency.id)  # TRIAL_DAYS free, no card
         audit.record("agency.created", agency, actor=user, agency_id=agency.id)
         db.session.flush()
     return SignupResult(agency=agency, user=user, membership=membership)

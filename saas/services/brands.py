@@ -21,6 +21,7 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Brand, BrandAccess, Membership
 from saas.services import audit, storage
+from saas.services.entitlements import limits
 from saas.services.errors import ValidationFailed
 from saas.transactions import use_case
 from tenants.context import current_scope, tenant_scope
@@ -216,6 +217,7 @@ def all_consultants() -> list[Membership]:
 def create(actor: Membership, data: Mapping[str, Any]) -> Brand:
     """Create a brand; a consultant limited to assigned brands is assigned to it."""
     values = clean(data)
+    limits.check(actor.agency_id, "brands", actor=actor)  # archived brands do not count
     brand = Brand(**values)
     db.session.add(brand)
     db.session.flush()
@@ -264,6 +266,7 @@ def archive(brand: Brand) -> Brand:
 @use_case
 def restore(brand: Brand) -> Brand:
     if brand.archived_at is not None:
+        limits.check(brand.agency_id, "brands")  # it counts again
         brand.archived_at = None
         audit.record("brand.restored", brand)
     return brand

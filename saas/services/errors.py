@@ -46,3 +46,11 @@ class Gone(ServiceError):
 
     status = 410
     code = "gone"
+
+
+class PaymentRequired(ServiceError):
+    """The agency's plan does not allow this (``plan_limit``), or the agency is read-only
+    (``read_only``: a trial ended, a payment failed past the grace period, a cancellation)."""
+
+    status = 402
+    code = "plan_limit"

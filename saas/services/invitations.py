@@ -25,6 +25,7 @@ from saas.models import Agency, Brand, BrandAccess, Invitation, Membership, User
 from saas.permissions import invitable_roles
 from saas.services import audit
 from saas.services.accounts import check_password_strength, find_user_by_email, normalise_email
+from saas.services.entitlements import limits
 from saas.services.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from saas.services.hashing import hash_token
 from saas.services.mail import queue_email
@@ -106,6 +107,9 @@ def invite(
         old.revoked_at = now
         audit.record("invitation.revoked", old, reason="reinvited", actor=inviter.user)
 
+    if parsed_role.is_agency_staff:  # pending staff invitations take a seat; clients are free
+        limits.check(inviter.agency_id, "staff_seats", actor=inviter)
+
     invitation = Invitation(
         agency_id=inviter.agency_id,
         email=email,
@@ -136,6 +140,9 @@ def resend(actor: Membership, invitation: Invitation) -> str:
         msg = _("This invitation was already used or revoked. Send a new one.")
         raise Gone(msg)
     _check_may_invite(actor, Role(invitation.role))
+    if not invitation.is_pending and Role(invitation.role).is_agency_staff:
+        # An expired staff invitation takes its seat back when it is sent again.
+        limits.check(invitation.agency_id, "staff_seats", actor=actor)
     raw = _new_token(invitation)
     brands = resolve_brands_lenient(invitation.brand_ids)
     _send(invitation, raw, actor, brands)

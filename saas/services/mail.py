@@ -17,6 +17,13 @@ link in its footer and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` head
 8058).  The link is added at delivery: the stored body, which the owner may read in the
 outbox, holds a placeholder, so nobody but the recipient holds a working link.  Every other
 kind (security mail, invitations, billing) has no link and no header and is always sent.
+
+**Calendar invitations** (``queue_email(calendar=(ics, method))``) keep their iTIP message on
+the row (``calendar_ics``, ``calendar_method``), so every delivery attempt sends the same
+file: a ``text/calendar; method=…`` alternative (mail clients show accept / decline) and an
+``invite.ics`` attachment.  Their RSVP links are personal like the unsubscribe link: the
+stored body holds a placeholder and delivery signs the recipient's link (``rsvp`` in the
+row's context: the session's UID and the attendee's email).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+from collections.abc import Mapping
 from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -46,7 +54,9 @@ from worker.queue import enqueue_after_commit, retries_left
 log = logging.getLogger(__name__)
 
 # Account mail: kind -> the one-time link purpose its delivery issues.  A later kind of
-# secret-bearing email (a calendar feed, an RSVP link…) is added here and nowhere else.
+# email carrying a one-time sign-in secret is added here and nowhere else.  (RSVP links are
+# signed, not stored, and answer one invitation only: they are put in at delivery like the
+# unsubscribe link, see ``_personal_rsvp_links``.)
 ACCOUNT_MAIL: dict[str, str] = {
     "password_reset": links.PASSWORD_RESET,
     "magic_link": links.MAGIC_LINK,
@@ -96,10 +106,21 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
 
 
 def queue_email(
-    *, to: str, template: str, locale: str | None = None, kind: str | None = None, **context: Any
+    *,
+    to: str,
+    template: str,
+    locale: str | None = None,
+    kind: str | None = None,
+    calendar: tuple[bytes, str] | None = None,
+    rsvp: Mapping[str, str] | None = None,
+    **context: Any,
 ) -> OutboxMessage | None:
     """Write the message to the outbox; it is delivered once the caller's unit of work
     commits (and never, if it rolls back).
+
+    ``calendar`` is an iTIP message and its METHOD (``REQUEST`` or ``CANCEL``), sent with
+    the email as a calendar part; ``rsvp`` (``{"uid", "email"}``) says whose RSVP links the
+    body's placeholders become at delivery.
 
     ``None`` when ``to`` is a person who turned this kind of product notification off.
     """
@@ -124,12 +145,49 @@ def queue_email(
         status="queued",
         user_id=recipient.id if recipient is not None else None,
     )
+    if calendar is not None:
+        data, method = calendar
+        message.calendar_method = _calendar_method(method)
+        message.calendar_ics = data.decode("utf-8")
+    if rsvp is not None:
+        message.context = {"rsvp": {"uid": str(rsvp["uid"]), "email": str(rsvp["email"])}}
     db.session.add(message)
     db.session.flush()
     message.job_id = enqueue_after_commit(
         db.session, "worker.jobs.email.deliver_email", message.id, message.agency_id
     )
     return message
+
+
+CALENDAR_METHODS = ("REQUEST", "CANCEL")
+
+
+def _calendar_method(method: str) -> str:
+    upper = str(method).upper()
+    if upper not in CALENDAR_METHODS:
+        raise ValueError(f"not an iTIP method an email carries: {method!r}")
+    return upper
+
+
+def _personal_rsvp_links(
+    message: OutboxMessage, text: str, html: str | None
+) -> tuple[str, str | None]:
+    """Swap the stored placeholder RSVP links for the recipient's signed ones."""
+    rsvp = (message.context or {}).get("rsvp") if not is_account_mail(message) else None
+    if not isinstance(rsvp, dict):
+        return text, html
+    from saas.services.strategy_sessions import rsvp as rsvp_links
+
+    placeholder = rsvp_links.url(rsvp_links.PLACEHOLDER)
+    real = rsvp_links.url(rsvp_links.token_for(rsvp["uid"], rsvp["email"]))
+    return text.replace(placeholder, real), html.replace(placeholder, real) if html else html
+
+
+def calendar_of(message: OutboxMessage) -> tuple[bytes, str] | None:
+    """The iTIP message the email carries, as stored on the row."""
+    if not message.calendar_ics or not message.calendar_method:
+        return None
+    return message.calendar_ics.encode("utf-8"), message.calendar_method
 
 
 # --- product notifications: preferences and the unsubscribe link ---------------------------
@@ -183,6 +241,11 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 def unsubscribe_url(token: str) -> str:
     return _app_url("settings.unsubscribe", token=token)
+
+
+def app_url(endpoint: str, **values: Any) -> str:
+    """An absolute link into the app for an email (``BASE_URL``, no request needed)."""
+    return _app_url(endpoint, **values)
 
 
 def _app_url(endpoint: str, **values: Any) -> str:
@@ -264,7 +327,10 @@ def deliver(message_id: int) -> None:
         else:
             subject = message.subject
             text, html, headers = _personalise(message, message.body_text, message.body_html)
-        message.transport = _send(message.to_email, subject, text, html, headers)
+            text, html = _personal_rsvp_links(message, text, html)
+        message.transport = _send(
+            message.to_email, subject, text, html, headers, calendar=calendar_of(message)
+        )
     except Exception as exc:
         db.session.rollback()
         if issued is not None:
@@ -320,8 +386,16 @@ MAIL_POLICY = _Policy()
 
 
 def _build(
-    to: str, subject: str, text: str, html: str | None, headers: dict[str, str] | None = None
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    headers: dict[str, str] | None = None,
+    *,
+    calendar: tuple[bytes, str] | None = None,
 ) -> EmailMessage:
+    """The message: text, then HTML, then (an invitation) the iTIP part as the last
+    alternative, which is where mail clients look for it, and the same file attached."""
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = to
@@ -331,23 +405,37 @@ def _build(
     email.set_content(text)
     if html:
         email.add_alternative(html, subtype="html")
+    if calendar is not None:
+        data, method = calendar
+        method = _calendar_method(method)
+        # base64 keeps the file's CRLF line ends and folding byte for byte
+        email.add_alternative(
+            data, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"}
+        )
+        email.add_attachment(data, maintype="application", subtype="ics", filename="invite.ics")
     return email
 
 
 def _send(
-    to: str, subject: str, text: str, html: str | None, headers: dict[str, str] | None = None
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    headers: dict[str, str] | None = None,
+    *,
+    calendar: tuple[bytes, str] | None = None,
 ) -> str:
     """Hand the message to the configured transport; returns its name for the row."""
     cfg = current_app.config
     if cfg["MAIL_SERVER"]:
-        _send_smtp(_build(to, subject, text, html, headers))
+        _send_smtp(_build(to, subject, text, html, headers, calendar=calendar))
         return "smtp"
     if cfg.get("MAIL_FILE_DIR"):
         folder = Path(cfg["MAIL_FILE_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
-        path.write_bytes(_build(to, subject, text, html, headers).as_bytes())
+        path.write_bytes(_build(to, subject, text, html, headers, calendar=calendar).as_bytes())
         path.chmod(0o600)
         log.info("email written to %s (to=%s subject=%s)", path.name, to, subject)
         return "file"

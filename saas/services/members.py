@@ -15,6 +15,7 @@ from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import ApiToken, Brand, BrandAccess, Membership, User
 from saas.services import audit
+from saas.services.entitlements import limits
 from saas.services.errors import Conflict, Forbidden, ValidationFailed
 from saas.transactions import use_case
 from tenants.models import Role, utcnow
@@ -108,6 +109,8 @@ def change_role(
         msg = _("This is the agency's only owner. Make someone else an owner first.")
         raise Conflict(msg, {"role": msg}, code="last_owner")
 
+    if new_role.is_agency_staff and not Role(old_role).is_agency_staff:
+        limits.check(membership.agency_id, "staff_seats", actor=actor)  # a client takes a seat
     membership.role = new_role.value
     membership.all_brands = bool(all_brands) and new_role == Role.CONSULTANT
     wanted = {b.id for b in brands}

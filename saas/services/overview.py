@@ -1,4 +1,5 @@
-"""What a brand's overview and the dashboard show: goals with progress, plans, latest score.
+"""What a brand's overview and the dashboard show: goals with progress, plans, latest score,
+the next leadership session and the open action items.
 
 Reads only; every query runs under the central tenant (and brand) scope.
 """
@@ -6,16 +7,82 @@ Reads only; every query runs under the central tenant (and brand) scope.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from saas.domain.decisions import Decision
+from saas.domain.sessions.times import pick_zone
 from saas.extensions import db
 from saas.models import Brand, Goal, Plan, Review
+from saas.models.sessions import ActionItem, StrategySession
+from saas.presentation import session_times
 from saas.services import goals as goals_service
 from saas.services import plans as plans_service
 from saas.services.decisions import brand_decisions
 from saas.services.goals import GoalRow
+from tenants.models import utcnow
+
+
+@dataclass(frozen=True)
+class SessionsCard:
+    """The overview's leadership sessions card: the next session and the open action items."""
+
+    brand_zone: str
+    next_id: int | None = None
+    next_title: str | None = None
+    next_starts_at: datetime | None = None
+    next_duration: int = 0
+    open_items: int = 0
+    overdue_items: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.next_id is None and not self.open_items
+
+    def next_time(self, locale: str, *zones: str | None) -> session_times.LocalTime | None:
+        """The next session on the viewer's clock, zone named: the first known of ``zones``
+        (their setting, their browser's), else the brand's."""
+        if self.next_starts_at is None:
+            return None
+        zone = pick_zone(*zones, self.brand_zone)
+        return session_times.local(self.next_starts_at, self.next_duration, zone, locale)
+
+
+def sessions_card(brand: Brand, today: date, now: datetime | None = None) -> SessionsCard:
+    """Two queries whatever the number of sessions and items: the next scheduled session,
+    and the open and overdue action items counted in one aggregate."""
+    now = now or utcnow()
+    upcoming = db.session.execute(
+        select(
+            StrategySession.id,
+            StrategySession.title,
+            StrategySession.starts_at,
+            StrategySession.duration_minutes,
+        )
+        .where(
+            StrategySession.brand_id == brand.id,
+            StrategySession.status == "scheduled",
+            StrategySession.starts_at >= now,
+        )
+        .order_by(StrategySession.starts_at, StrategySession.id)
+        .limit(1)
+    ).first()
+    overdue = case((ActionItem.due_on < today, 1), else_=0)
+    counts = db.session.execute(
+        select(func.count(ActionItem.id), func.coalesce(func.sum(overdue), 0)).where(
+            ActionItem.brand_id == brand.id, ActionItem.status == "open"
+        )
+    ).one()
+    return SessionsCard(
+        brand_zone=pick_zone(brand.timezone),
+        next_id=upcoming.id if upcoming else None,
+        next_title=upcoming.title if upcoming else None,
+        next_starts_at=upcoming.starts_at if upcoming else None,
+        next_duration=upcoming.duration_minutes if upcoming else 0,
+        open_items=int(counts[0] or 0),
+        overdue_items=int(counts[1] or 0),
+    )
 
 
 @dataclass
@@ -27,6 +94,7 @@ class BrandOverview:
     latest_review_plan: Plan | None = None
     at_risk: list[GoalRow] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    sessions: SessionsCard | None = None
 
 
 def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOverview:
@@ -37,7 +105,8 @@ def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOver
             .order_by(Goal.due_date, Goal.id)
         )
     )
-    rows = goals_service.rows(goals, goals_service.brand_today(brand))
+    today = goals_service.brand_today(brand)
+    rows = goals_service.rows(goals, today)
     plans = list(db.session.scalars(plans_service.plans_query(brand.id, role).limit(5)))
     review = db.session.scalar(
         select(Review)
@@ -56,6 +125,7 @@ def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOver
         latest_review=review,
         latest_review_plan=review_plan,
         at_risk=[r for r in rows if r.progress.status in ("at_risk", "behind")],
+        sessions=sessions_card(brand, today),
     )
 
 

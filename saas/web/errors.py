@@ -24,6 +24,7 @@ from saas.http.errors import (
     wants_json,
 )
 from saas.i18n import gettext as _
+from saas.services.errors import PaymentRequired
 
 # The page of last resort: no template, no database, no translation machinery.
 STATIC_500 = (
@@ -67,6 +68,15 @@ def register_error_handlers(app: Flask) -> None:
     def _csrf(err: CSRFError) -> ResponseReturnValue:
         message = _("Your form expired. Please reload the page and try again.")
         return error_page(400, message)
+
+    @app.errorhandler(PaymentRequired)
+    def _payment_required(err: PaymentRequired) -> ResponseReturnValue:
+        """A read-only agency's write (or a plan limit a view let through): 402."""
+        if wants_json():
+            return json_error(err.status, err.message, err.fields, err.code, err.extra)
+        return render_template(
+            "errors/402.html", status=402, message=err.message, code=err.code
+        ), 402
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> ResponseReturnValue:

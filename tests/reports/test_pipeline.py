@@ -15,6 +15,7 @@ from saas.models import OutboxMessage
 from saas.models.reports import Report
 from saas.services import reports as service
 from saas.services.errors import Forbidden, ValidationFailed
+from saas.services.report_content import section_names
 from tenants.context import tenant_scope
 
 Q1 = (date(2027, 1, 1), date(2027, 3, 31))
@@ -91,7 +92,7 @@ def test_arabic_report_contains_arabic_text(alpha, run_jobs):
 def test_identical_pending_request_returns_the_same_report(alpha, monkeypatch):
     monkeypatch.setattr(service, "_enqueue", lambda report: None)  # keep it queued
     first, created_first = _request(alpha)
-    second, created_second = _request(alpha, sections=list(service.REPORT_SECTIONS))
+    second, created_second = _request(alpha, sections=list(section_names()))
     other, created_other = _request(alpha, locale="ar")
     assert created_first and not created_second and created_other
     assert first == second != other

@@ -229,7 +229,7 @@ def test_clients_see_what_they_need_and_never_the_checksum_or_bytes(
         assert "Alignment report" in page and "Jan 1, 2027 to Mar 31, 2027" in page, url
         assert "English" in page, url
     page = client.get(f"/reports/{report.id}").text
-    assert "<dt>Pages</dt><dd>" in page and "<dt>Date</dt>" in page
+    assert "<dt>Number of pages</dt><dd>" in page and "<dt>Date</dt>" in page
 
 
 def test_reports_list_cells_carry_labels_for_phone_cards(client, login_as, alpha, run_jobs):

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from saas.extensions import db
 from saas.models import AuditEvent, OutboxMessage
-from saas.models.reports import REPORT_SECTIONS, Report, ReportSchedule
+from saas.models.reports import Report, ReportSchedule
 from saas.services import report_schedules as service
 from saas.services.errors import Forbidden, ValidationFailed
+from saas.services.report_content import section_names
 from tenants.context import system_scope, tenant_scope
 from tests import factories
 
@@ -328,7 +329,7 @@ def test_a_removed_creator_falls_back_to_the_first_owner(alpha):
 
 def test_held_report_is_not_emailed_until_a_consultant_approves(alpha, client, login_as, run_jobs):
     login_as(alpha.consultant)
-    make_schedule(alpha, hold_for_review=True, sections=list(REPORT_SECTIONS))
+    make_schedule(alpha, hold_for_review=True, sections=list(section_names()))
     assert service.run_due(date(2026, 12, 1)) == 1
     run_jobs()
     with tenant_scope(alpha.agency.id):
@@ -412,7 +413,7 @@ def test_a_held_report_stays_hidden_from_client_users_until_approved(
     """Held means the consultant reviews it first: not on the client's list, overview,
     page, PDF or API until approved, even though it is rendered."""
     brand_id, leader_token = alpha.brand.id, alpha.tokens["leader"]
-    make_schedule(alpha, hold_for_review=True, sections=list(REPORT_SECTIONS))
+    make_schedule(alpha, hold_for_review=True, sections=list(section_names()))
     assert service.run_due(date(2026, 12, 1)) == 1
     run_jobs()
     with tenant_scope(alpha.agency.id):

@@ -55,6 +55,9 @@ BRAND_ID_ARGUMENTS = frozenset(
         "share_id",
         "schedule_id",
         "session_id",
+        "agenda_item_id",
+        "decision_id",
+        "action_item_id",
     }
 )
 ID_ARGUMENTS = AGENCY_ID_ARGUMENTS | BRAND_ID_ARGUMENTS
@@ -366,10 +369,13 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
     db.session.add_all([finding, comment])
     db.session.flush()
     report, share, schedule = _seed_report_rows(brand_id, author_id)
-    session = _seed_session(brand_id, author_id)
+    session, agenda_item, decision, action_item = _seed_session(brand_id, author_id)
     db.session.commit()
     return {
         "session_id": session.id,
+        "agenda_item_id": agenda_item.id,
+        "decision_id": decision.id,
+        "action_item_id": action_item.id,
         "report_id": report.id,
         "share_id": share.id,
         "schedule_id": schedule.id,
@@ -388,7 +394,13 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
 def _seed_session(brand_id: int, author_id: int):  # type: ignore[no-untyped-def]
     from datetime import datetime
 
-    from saas.models import SessionAttendee, StrategySession
+    from saas.models import (
+        ActionItem,
+        AgendaItem,
+        SessionAttendee,
+        SessionDecision,
+        StrategySession,
+    )
 
     session = StrategySession(
         brand_id=brand_id,
@@ -403,13 +415,37 @@ def _seed_session(brand_id: int, author_id: int):  # type: ignore[no-untyped-def
     )
     db.session.add(session)
     db.session.flush()
-    db.session.add(
-        SessionAttendee(
-            brand_id=brand_id, session_id=session.id, email="cfo@alpha-two.example", part="leader"
-        )
+    agenda_item = AgendaItem(
+        brand_id=brand_id,
+        session_id=session.id,
+        title="Alpha Two secret recommendation agenda",
+        minutes=10,
+        origin="manual",
+    )
+    decision = SessionDecision(
+        brand_id=brand_id, session_id=session.id, text="Alpha Two secret recommendation decided"
+    )
+    action_item = ActionItem(
+        brand_id=brand_id,
+        session_id=session.id,
+        title="Alpha Two secret recommendation follow-up",
+        owner_id=author_id,
+    )
+    db.session.add_all(
+        [
+            SessionAttendee(
+                brand_id=brand_id,
+                session_id=session.id,
+                email="cfo@alpha-two.example",
+                part="leader",
+            ),
+            agenda_item,
+            decision,
+            action_item,
+        ]
     )
     db.session.flush()
-    return session
+    return session, agenda_item, decision, action_item
 
 
 def _seed_report_rows(brand_id: int, author_id: int):  # type: ignore[no-untyped-def]

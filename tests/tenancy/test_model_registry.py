@@ -16,6 +16,10 @@ GLOBAL_MODELS = {
     "OneTimeToken": "belongs to one user (password reset, magic link), looked up by hash",
     "UserSession": "one signed-in browser of one user; a session spans the agencies of its user",
     "NotificationPreference": "one person's choice of product emails, the same in every agency",
+    "BillingEvent": (
+        "a Stripe webhook event, stored before its agency is known; matched to one by the "
+        "customer or subscription id it carries"
+    ),
 }
 
 

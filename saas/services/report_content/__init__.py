@@ -26,7 +26,10 @@ from saas.services.report_content.registry import (
     SECTION_TITLES,
     SECTIONS,
     Section,
+    in_print_order,
     register_section,
+    section_names,
+    unknown_sections,
 )
 from saas.services.report_content.sections import (
     FINDINGS_MAX,
@@ -39,6 +42,7 @@ from saas.services.report_content.sections import (
     build_goals,
     build_matrix,
     build_next_steps,
+    build_sessions,
     build_summary,
 )
 
@@ -64,7 +68,11 @@ __all__ = [
     "build_html",
     "build_matrix",
     "build_next_steps",
+    "build_sessions",
     "build_summary",
+    "in_print_order",
     "register_section",
+    "section_names",
     "shape_svg_text",
+    "unknown_sections",
 ]

@@ -10,10 +10,13 @@ from sqlalchemy import select
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models.reports import REPORT_SECTIONS, ReportSchedule
+from saas.models.reports import ReportSchedule
 from saas.services import audit
+from saas.services.entitlements import limits
 from saas.services.errors import Conflict, Forbidden, ValidationFailed
+from saas.services.report_content import in_print_order, unknown_sections
 from saas.services.report_schedules.periods import next_run_after
+from saas.services.reports.requests import sections_error
 from saas.transactions import use_case
 from tenants.models import Brand, BrandAccess, Membership, Role, utcnow
 
@@ -49,8 +52,8 @@ def clean(brand: Brand, data: dict[str, Any]) -> dict[str, Any]:
     sections = list(data.get("sections") or [])
     if not sections:
         errors["sections"] = _("Choose at least one section.")
-    elif any(s not in REPORT_SECTIONS for s in sections):
-        errors["sections"] = _("Choose sections from the list.")
+    elif unknown_sections(sections):
+        errors["sections"] = sections_error()
     try:
         recipient_ids = sorted({int(r) for r in data.get("recipient_ids") or []})
     except (TypeError, ValueError):
@@ -64,7 +67,7 @@ def clean(brand: Brand, data: dict[str, Any]) -> dict[str, Any]:
             errors["recipient_ids"] = _("Recipients must be this brand's client leaders.")
     if errors:
         raise ValidationFailed(_("Please correct the highlighted fields."), fields=errors)
-    ordered = [s for s in REPORT_SECTIONS if s in sections]
+    ordered = in_print_order(sections)
     return {
         "frequency": frequency,
         "locale": locale,
@@ -91,6 +94,7 @@ def create(
     if brand.is_archived:
         raise Conflict(_("This brand is archived."))
     values = clean(brand, data)
+    limits.check(brand.agency_id, "scheduled_reports", actor=membership)
     today = today or utcnow().date()
     schedule = ReportSchedule(
         brand_id=brand.id,

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from saas.extensions import db
 from saas.models.reports import Report, ReportSchedule
 from saas.services import audit, reports
+from saas.services.entitlements import state as entitlements_state
 from saas.services.report_schedules.manage import brand_leaders
 from saas.services.report_schedules.periods import (
     next_run_after,
@@ -100,6 +101,10 @@ def _run_one(schedule_id: int, today: date) -> bool:
     brand = db.session.scalar(select(Brand).where(Brand.id == schedule.brand_id))
     if exists is not None or brand is None or brand.is_archived:
         commit_now(OWN_TRANSACTION)  # the claim stands: the period is done
+        return False
+    if entitlements_state.current(schedule.agency_id, count=False).read_only:
+        log.info("schedule %s skipped: the agency is read-only", schedule.id)
+        commit_now(OWN_TRANSACTION)  # read-only: the period is skipped, nothing is deleted
         return False
     requester = _requester(schedule)
     if requester is None:

@@ -11,7 +11,6 @@ One module per use case: ``queries`` (who sees what, where the PDF is), ``reques
 
 from __future__ import annotations
 
-from saas.models.reports import REPORT_SECTIONS
 from saas.services.reports.delivery import notify_ready, report_url
 from saas.services.reports.jobs import (
     DEADLINE_MARGIN_SECONDS,
@@ -40,6 +39,7 @@ from saas.services.reports.requests import (
     normalise_sections,
     queue_report,
     request_report,
+    sections_error,
 )
 from saas.services.reports.shares import (
     SHARE_MAX_DAYS,
@@ -66,7 +66,6 @@ __all__ = [
     "MAX_PERIOD_DAYS",
     "PENDING",
     "QUEUED_STALE_AFTER",
-    "REPORT_SECTIONS",
     "SHARE_MAX_DAYS",
     "_deadline",
     "_enqueue",
@@ -82,6 +81,7 @@ __all__ = [
     "lease_name",
     "list_shares",
     "normalise_sections",
+    "sections_error",
     "notify_ready",
     "queue_report",
     "open_share",

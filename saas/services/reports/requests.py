@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models.reports import REPORT_SECTIONS, Report
+from saas.models.reports import Report
 from saas.services import (
     audit,
     reports,  # the package: its ``_enqueue`` (see ``jobs``)
 )
+from saas.services.entitlements import limits
 from saas.services.errors import Forbidden, ValidationFailed
+from saas.services.report_content import in_print_order, section_names, unknown_sections
 from saas.services.reports import jobs
 from saas.services.reports.queries import LOCALES, PENDING, can_request
 from saas.transactions import use_case
@@ -23,17 +25,23 @@ from tenants.models import Brand, BrandAccess, Membership, Role
 MAX_PERIOD_DAYS = 731  # two years, a leap day included
 
 
+def sections_error() -> str:
+    """The field error for an unknown section: it names the valid ones (the registry's)."""
+    return _("Choose sections from: %(names)s.", names=", ".join(section_names()))
+
+
 def normalise_sections(sections: Iterable[str] | None) -> list[str]:
+    """The registered sections asked for, in print order; none asked for means all."""
     wanted = [s for s in (sections or []) if s]
-    unknown = sorted(set(wanted) - set(REPORT_SECTIONS))
+    unknown = unknown_sections(wanted)
     if unknown:
         raise ValidationFailed(
             _("Unknown report section: %(names)s.", names=", ".join(unknown)),
-            {"sections": _("Choose sections from the list.")},
+            {"sections": sections_error()},
         )
     if not wanted:
-        return list(REPORT_SECTIONS)
-    return [s for s in REPORT_SECTIONS if s in set(wanted)]
+        return list(section_names())
+    return in_print_order(wanted)
 
 
 def eligible_recipients(brand: Brand) -> list[Membership]:
@@ -106,6 +114,7 @@ def request_report(
     )
     if existing is not None and list(existing.sections or []) == chosen:
         return existing, False
+    limits.check(brand.agency_id, "reports_per_month", actor=membership)  # a new report
 
     report = queue_report(
         brand,

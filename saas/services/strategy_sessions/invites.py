@@ -4,6 +4,7 @@ once cancelled, with the session's stable UID and current SEQUENCE (``saas.domai
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,12 +21,24 @@ RSVP = {
 }
 
 
-def invite_of(session: StrategySession, *, now: datetime | None = None) -> ics.Invite:
-    organiser = (
-        db.session.scalar(select(User).where(User.id == session.created_by_id))
-        if session.created_by_id
-        else None
-    )
+_UNSET: Any = object()
+
+
+def invite_of(
+    session: StrategySession,
+    *,
+    now: datetime | None = None,
+    organiser: User | None = _UNSET,
+    url: str | None = None,
+) -> ics.Invite:
+    """The session as plain values for ``saas.domain.ics``.  ``organiser`` (the creator's
+    account, or None) spares a query when the caller has it; ``url`` links the event."""
+    if organiser is _UNSET:
+        organiser = (
+            db.session.scalar(select(User).where(User.id == session.created_by_id))
+            if session.created_by_id
+            else None
+        )
     host = session.uid.rsplit("@", 1)[-1]
     return ics.Invite(
         uid=session.uid,
@@ -48,6 +61,7 @@ def invite_of(session: StrategySession, *, now: datetime | None = None) -> ics.I
             for a in session.attendees
         ),
         status="cancelled" if session.status == "cancelled" else "scheduled",
+        url=url,
         dtstamp_utc=as_utc(now) if now is not None else datetime.now(UTC),
     )
 

@@ -38,6 +38,7 @@ from saas.i18n import gettext as _
 from saas.models import Brand, Membership, SessionAttendee, StrategySession
 from saas.permissions import can
 from saas.services import audit, validation
+from saas.services.entitlements import limits
 from saas.services.errors import Conflict, Forbidden, ValidationFailed
 from saas.services.strategy_sessions import queries
 from saas.services.strategy_sessions.effects import (
@@ -148,6 +149,8 @@ def create(
     people = resolve(brand, data.get("attendees", []), errors)
     if errors:
         raise ValidationFailed(_("Please correct the highlighted fields."), errors)
+    # Every occurrence of a series is a session of the plan's monthly allowance.
+    limits.check(brand.agency_id, "sessions_per_month", adding=len(starts), actor=actor)
 
     if not data.get("confirm_conflicts"):
         _refuse_clashes(actor, [(s, s + timedelta(minutes=duration)) for s in starts], people)

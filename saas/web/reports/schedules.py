@@ -17,10 +17,10 @@ from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.i18n import use_brand
 from saas.models import Brand
-from saas.models.reports import REPORT_SECTIONS, Report, ReportSchedule
+from saas.models.reports import Report, ReportSchedule
 from saas.services import report_schedules as service
 from saas.services.errors import ServiceError
-from saas.services.report_content import SECTION_TITLES
+from saas.services.report_content import SECTION_TITLES, section_names
 from saas.web.common import require
 from saas.web.forms import TandemForm, coerce_id, show_errors
 
@@ -74,7 +74,7 @@ class ConfirmForm(TandemForm):
 
 
 def section_titles() -> list[SelectChoice]:
-    return [SelectChoice(name, str(SECTION_TITLES.get(name, name))) for name in REPORT_SECTIONS]
+    return [SelectChoice(name, str(SECTION_TITLES.get(name, name))) for name in section_names()]
 
 
 @schedules_bp.route("/brands/<int:brand_id>/report-schedules", methods=["GET", "POST"])
@@ -87,7 +87,7 @@ def index(brand_id: int) -> ResponseReturnValue:
     form.sections.choices = section_titles()
     form.recipient_ids.choices = [SelectChoice(m.id, m.user.name or m.user.email) for m in leaders]
     if not form.is_submitted():
-        form.sections.data = list(REPORT_SECTIONS)
+        form.sections.data = list(section_names())
         form.recipient_ids.data = [m.id for m in leaders]
         form.locale.data = brand.language if brand.language in ("en", "ar") else "en"
     status = 200

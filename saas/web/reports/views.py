@@ -32,11 +32,11 @@ from saas.extensions import db
 from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import use_brand
-from saas.models.reports import REPORT_SECTIONS, Report, ReportShare
+from saas.models.reports import Report, ReportShare
 from saas.presentation.labels.reports import LOCALE_LABELS, STATUS_BADGES, STATUS_LABELS
 from saas.services import reports as service
 from saas.services.errors import Gone, ServiceError
-from saas.services.report_content import SECTION_TITLES
+from saas.services.report_content import SECTION_TITLES, section_names
 from saas.web.common import current_role, require
 from saas.web.forms import show_errors
 from saas.web.reports.forms import ConfirmForm, RequestReportForm, ShareForm
@@ -47,7 +47,7 @@ bp = Blueprint("reports", __name__)
 
 
 def _section_titles() -> dict[str, Any]:
-    return {name: SECTION_TITLES.get(name, name) for name in REPORT_SECTIONS}
+    return {name: SECTION_TITLES.get(name, name) for name in section_names()}
 
 
 def _is_staff() -> bool:
@@ -113,10 +113,10 @@ def _request_form(brand: Brand, formdata: Any = None) -> RequestReportForm:
         period_start=start,
         period_end=end,
         locale=brand.language if brand.language in service.LOCALES else "en",
-        sections=list(REPORT_SECTIONS),
+        sections=list(section_names()),
     )
     titles = _section_titles()
-    form.sections.choices = [SelectChoice(name, titles[name]) for name in REPORT_SECTIONS]
+    form.sections.choices = [SelectChoice(name, titles[name]) for name in section_names()]
     form.recipient_ids.choices = [
         SelectChoice(m.id, m.user.name or m.user.email) for m in service.eligible_recipients(brand)
     ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms import PasswordField, SelectField, StringField
+from typing import Any
+
+from flask_babel import get_locale
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from saas.i18n import lazy_gettext as _l
+from saas.presentation import timezones
 from saas.web.forms import TandemForm
 
 # Each language is named in itself, so nobody has to read a language they do not know.
@@ -34,6 +38,47 @@ class AgencyForm(TandemForm):
 class ProfileForm(TandemForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+# Working days as ``date.weekday()`` numbers (0 = Monday), listed from Sunday: the week as
+# both the Gulf and Europe read it on a calendar.
+WEEKDAY_LABELS = {
+    6: _l("Sunday"),
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+}
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class TimeSettingsForm(TandemForm):
+    """A person's time zone and working hours; ``saas.services.time_settings`` checks."""
+
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
+    days = _Checkboxes(
+        _l("Working days"),
+        choices=[SelectChoice(str(d), label) for d, label in WEEKDAY_LABELS.items()],
+        validate_choice=False,
+    )
+    start = StringField(_l("Working day starts"), render_kw={"type": "time", "step": "300"})
+    end = StringField(_l("Working day ends"), render_kw={"type": "time", "step": "300"})
+
+    def __init__(self, *args: Any, browser_zone: bool = False, **kwargs: Any) -> None:
+        """``browser_zone``: no zone of the person's own yet, so timezone.js preselects the
+        browser's (the server's choice, the brand's zone, stays without JavaScript)."""
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezones.grouped_choices(
+            str(get_locale()), extra=self.timezone.data
+        )
+        if browser_zone:
+            self.timezone.render_kw = {"data-browser-zone": "true"}
 
 
 class PasswordForm(TandemForm):

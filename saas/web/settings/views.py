@@ -21,20 +21,29 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from saas.domain.sessions import pick_zone
 from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
 from saas.models import OutboxMessage
 from saas.presentation.labels import audit as audit_labels
 from saas.presentation.labels.audit import ACTION_LABELS, OBJECT_LABELS  # noqa: F401
-from saas.services import accounts, mail, storage
+from saas.services import accounts, mail, storage, time_settings
 from saas.services import agency as agency_service
+from saas.services import members as members_service
 from saas.services import tokens as token_service
 from saas.services.errors import NotFound, ServiceError
 from saas.web.auth.signin import start_session
 from saas.web.common import require
 from saas.web.forms import show_errors
-from saas.web.settings.forms import AgencyForm, ConfirmForm, PasswordForm, ProfileForm, TokenForm
+from saas.web.settings.forms import (
+    AgencyForm,
+    ConfirmForm,
+    PasswordForm,
+    ProfileForm,
+    TimeSettingsForm,
+    TokenForm,
+)
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -205,7 +214,63 @@ def profile() -> ResponseReturnValue:
         "settings/profile.html",
         form=form,
         password_form=PasswordForm(),
+        time_form=_time_form(),
     )
+
+
+def _fallback_zone() -> str:
+    """Where a person without a zone of their own probably is: their browser's zone (the
+    ``tz`` cookie of sessions.js), else the zone of the first brand they work on."""
+    brands = members_service.brands_in_scope()
+    return pick_zone(request.cookies.get("tz"), brands[0].timezone if brands else None)
+
+
+def _time_form(submitted: bool = False) -> TimeSettingsForm:
+    """The time settings form: what was posted, or the person's settings and defaults."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    if submitted:
+        return TimeSettingsForm()
+    shown = time_settings.current(user, _fallback_zone())
+    return TimeSettingsForm(
+        formdata=None,
+        data={
+            "timezone": shown.timezone,
+            "days": [str(d) for d in shown.days],
+            "start": shown.start,
+            "end": shown.end,
+        },
+        browser_zone=not shown.zone_is_set,
+    )
+
+
+@bp.route("/profile/time", methods=["POST"])
+@login_required
+def time_settings_save() -> ResponseReturnValue:
+    """The profile's time zone and working hours (a form of its own on the profile page)."""
+    form = _time_form(submitted=True)
+    if form.validate_on_submit():
+        try:
+            time_settings.save(
+                current_user._get_current_object(),  # type: ignore[attr-defined]
+                timezone=form.timezone.data,
+                days=form.days.data,
+                start=form.start.data,
+                end=form.end.data,
+            )
+        except ServiceError as exc:
+            show_errors(form, exc)
+        else:
+            flash(_("Your time zone and working hours were saved."), "success")
+            return redirect(url_for("settings.profile"), code=303)
+    profile_form = ProfileForm(
+        obj=current_user, locale=current_user.locale or g.agency.default_locale, formdata=None
+    )
+    return render_template(
+        "settings/profile.html",
+        form=profile_form,
+        password_form=PasswordForm(formdata=None),
+        time_form=form,
+    ), 422
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -229,6 +294,7 @@ def password() -> ResponseReturnValue:
         "settings/profile.html",
         form=profile_form,
         password_form=form,
+        time_form=_time_form(),
     )
 
 

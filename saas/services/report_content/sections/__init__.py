@@ -14,6 +14,7 @@ from saas.services.report_content.sections.matrix import (
     build_matrix,
 )
 from saas.services.report_content.sections.next_steps import NEXT_STEPS_MAX, build_next_steps
+from saas.services.report_content.sections.sessions import build_sessions
 from saas.services.report_content.sections.summary import build_summary
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "build_goals",
     "build_matrix",
     "build_next_steps",
+    "build_sessions",
     "build_summary",
 ]
 
@@ -36,4 +38,6 @@ register_section("matrix", _l("Alignment matrix"), build_matrix)
 register_section("findings", _l("Findings and comments"), build_findings)
 register_section("audiences", _l("Audiences and networks"), build_audiences)
 register_section("calendar", _l("Content calendar"), build_calendar)
+# What leadership agreed and still has to do, before the consultant's next steps.
+register_section("sessions", _l("Leadership sessions"), build_sessions)
 register_section("next_steps", _l("Next steps"), build_next_steps)
