@@ -28,10 +28,10 @@ from saas.api.base import (
     paginated,
 )
 from saas.api.schemas import ServiceCheckedId
+from saas.api.sessions import load_session
 from saas.http import get_or_404, is_ascii_digits
-from saas.models import ActionItem, Brand, StrategySession
+from saas.models import ActionItem, Brand
 from saas.services import action_items as items_service
-from saas.services import strategy_sessions as sessions_service
 from saas.services.strategy_sessions import minutes as minutes_service
 
 TAGS = ["sessions"]
@@ -126,14 +126,6 @@ def _items_json(items: list[ActionItem], brand: Brand) -> list[ActionItemOut]:
     return [item_json(r) for r in items_service.rows(items, items_service.today_for(brand))]
 
 
-def _session(session_id: int) -> StrategySession:
-    return found(sessions_service.load(session_id), "session")
-
-
-def _brand(brand_id: int) -> Brand:
-    return get_or_404(Brand, brand_id)
-
-
 def _item(action_item_id: int) -> ActionItem:
     return found(items_service.load(action_item_id), "action item")
 
@@ -191,7 +183,7 @@ def _filters() -> tuple[str | None, int | None]:
     query=ITEMS_QUERY,
 )
 def list_action_items(brand_id: int) -> dict[str, Any]:
-    brand = _brand(brand_id)
+    brand = get_or_404(Brand, brand_id)
     status, owner = _filters()
     stmt = items_service.for_brand(
         brand.id, status=status, owner_id=owner, today=items_service.today_for(brand)
@@ -209,8 +201,8 @@ def list_action_items(brand_id: int) -> dict[str, Any]:
     query=PAGE_QUERY,
 )
 def list_session_action_items(session_id: int) -> dict[str, Any]:
-    session = _session(session_id)
-    brand = _brand(session.brand_id)
+    session = load_session(session_id)
+    brand = get_or_404(Brand, session.brand_id)
     stmt = items_service.for_brand(brand.id, today=items_service.today_for(brand)).where(
         ActionItem.session_id == session.id
     )
@@ -229,8 +221,8 @@ def list_session_action_items(session_id: int) -> dict[str, Any]:
     errors=(409,),
 )
 def create_action_item(session_id: int, data: ActionItemCreate) -> ActionItemOut:
-    session = _session(session_id)
-    brand = _brand(session.brand_id)
+    session = load_session(session_id)
+    brand = get_or_404(Brand, session.brand_id)
     item = minutes_service.add_action_item(g.membership, session, brand, data.model_dump())
     return _items_json([item], brand)[0]
 
@@ -245,7 +237,7 @@ def create_action_item(session_id: int, data: ActionItemCreate) -> ActionItemOut
 )
 def get_action_item(action_item_id: int) -> ActionItemOut:
     item = _item(action_item_id)
-    return _items_json([item], _brand(item.brand_id))[0]
+    return _items_json([item], get_or_404(Brand, item.brand_id))[0]
 
 
 @endpoint(
@@ -259,7 +251,7 @@ def get_action_item(action_item_id: int) -> ActionItemOut:
 )
 def update_action_item(action_item_id: int, data: ActionItemUpdate) -> ActionItemOut:
     item = _item(action_item_id)
-    brand = _brand(item.brand_id)
+    brand = get_or_404(Brand, item.brand_id)
     items_service.update(g.membership, item, brand, data.model_dump(exclude_unset=True))
     return _items_json([item], brand)[0]
 

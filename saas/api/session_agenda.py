@@ -29,9 +29,9 @@ from saas.api.base import (
     paginated,
 )
 from saas.api.schemas import ServiceCheckedId
+from saas.api.sessions import load_session
 from saas.domain.sessions.agenda import ITEM_MINUTES_RANGE, TITLE_MAX
 from saas.models import StrategySession
-from saas.services import strategy_sessions as sessions_service
 from saas.services.strategy_sessions import agenda as service
 from saas.services.strategy_sessions.agenda import NOTES_MAX
 
@@ -141,10 +141,6 @@ class AgendaItemPage(Page[AgendaItemOut]):
     pass
 
 
-def _session(session_id: int) -> StrategySession:
-    return found(sessions_service.load(session_id), "session")
-
-
 def _item(session: StrategySession, agenda_item_id: int) -> Any:
     return found(service.load_item(session, agenda_item_id), "agenda item")
 
@@ -208,7 +204,7 @@ def _one(session: StrategySession, item_id: int) -> AgendaItemOut:
     response=AgendaOut,
 )
 def get_agenda(session_id: int) -> AgendaOut:
-    return agenda_json(_session(session_id))
+    return agenda_json(load_session(session_id))
 
 
 @endpoint(
@@ -222,7 +218,7 @@ def get_agenda(session_id: int) -> AgendaOut:
     errors=(409,),
 )
 def put_agenda(session_id: int, data: AgendaPut) -> AgendaOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     shown = {i.row.id: i.title for i in _view(session).items}
     rows = [r.model_dump(exclude={"source"}) for r in data.items]
     service.replace(g.membership, session, {"items": rows}, shown_titles=shown)
@@ -239,7 +235,7 @@ def put_agenda(session_id: int, data: AgendaPut) -> AgendaOut:
     query=PAGE_QUERY,
 )
 def list_agenda_items(session_id: int) -> dict[str, Any]:
-    session = _session(session_id)
+    session = load_session(session_id)
     shown = {i.row.id: i for i in _view(session).items}
     return paginated(
         service.items_query(session),
@@ -256,7 +252,7 @@ def list_agenda_items(session_id: int) -> dict[str, Any]:
     response=AgendaItemOut,
 )
 def get_agenda_item(session_id: int, agenda_item_id: int) -> AgendaItemOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     return _one(session, _item(session, agenda_item_id).id)
 
 
@@ -270,7 +266,7 @@ def get_agenda_item(session_id: int, agenda_item_id: int) -> AgendaItemOut:
     errors=(409,),
 )
 def regenerate_agenda(session_id: int) -> AgendaOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     service.regenerate(g.membership, session)
     return agenda_json(session)
 
@@ -287,7 +283,7 @@ def regenerate_agenda(session_id: int) -> AgendaOut:
     errors=(409,),
 )
 def add_agenda_item(session_id: int, data: AgendaItemCreate) -> AgendaItemOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     row = service.add_item(g.membership, session, data.model_dump(exclude_none=True))
     return _one(session, row.id)
 
@@ -303,7 +299,7 @@ def add_agenda_item(session_id: int, data: AgendaItemCreate) -> AgendaItemOut:
     errors=(409,),
 )
 def update_agenda_item(session_id: int, agenda_item_id: int, data: AgendaItemUpdate) -> Any:
-    session = _session(session_id)
+    session = load_session(session_id)
     item = _item(session, agenda_item_id)
     values = data.model_dump(exclude_unset=True)
     if values.get("notes") is None and "notes" in values:
@@ -322,6 +318,6 @@ def update_agenda_item(session_id: int, agenda_item_id: int, data: AgendaItemUpd
     errors=(409,),
 )
 def remove_agenda_item(session_id: int, agenda_item_id: int) -> tuple[str, int]:
-    session = _session(session_id)
+    session = load_session(session_id)
     service.remove_item(g.membership, session, _item(session, agenda_item_id))
     return "", 204

@@ -30,9 +30,9 @@ from saas.api.base import (
     paginated,
 )
 from saas.api.schemas import ServiceCheckedId
+from saas.api.sessions import load_session
 from saas.http import get_or_404
 from saas.models import Brand, SessionDecision, StrategySession
-from saas.services import strategy_sessions as sessions_service
 from saas.services.strategy_sessions import minutes as minutes_service
 
 TAGS = ["sessions"]
@@ -184,14 +184,6 @@ def minutes_json(v: minutes_service.MinutesView) -> MinutesOut:
     )
 
 
-def _session(session_id: int) -> StrategySession:
-    return found(sessions_service.load(session_id), "session")
-
-
-def _brand(brand_id: int) -> Brand:
-    return get_or_404(Brand, brand_id)
-
-
 def _decision(session: StrategySession, decision_id: int) -> SessionDecision:
     return found(minutes_service.load_decision(session, decision_id), "decision")
 
@@ -208,8 +200,10 @@ def _decision(session: StrategySession, decision_id: int) -> SessionDecision:
     response=MinutesOut,
 )
 def get_minutes(session_id: int) -> MinutesOut:
-    session = _session(session_id)
-    return minutes_json(minutes_service.view(session, _brand(session.brand_id), g.membership))
+    session = load_session(session_id)
+    return minutes_json(
+        minutes_service.view(session, get_or_404(Brand, session.brand_id), g.membership)
+    )
 
 
 @endpoint(
@@ -223,8 +217,8 @@ def get_minutes(session_id: int) -> MinutesOut:
     errors=(409,),
 )
 def put_minutes(session_id: int, data: MinutesPut) -> MinutesOut:
-    session = _session(session_id)
-    brand = _brand(session.brand_id)
+    session = load_session(session_id)
+    brand = get_or_404(Brand, session.brand_id)
     values: dict[str, Any] = {"minutes": data.minutes}
     if data.decisions is not None:
         values["decisions"] = [
@@ -257,7 +251,7 @@ class DecisionPage(Page[DecisionOut]):
     query=PAGE_QUERY,
 )
 def list_decisions(session_id: int) -> dict[str, Any]:
-    session = _session(session_id)
+    session = load_session(session_id)
     return paginated(minutes_service.decisions_query(session.id), serialise_all=decisions_json)
 
 
@@ -270,7 +264,7 @@ def list_decisions(session_id: int) -> dict[str, Any]:
     response=DecisionOut,
 )
 def get_decision(session_id: int, decision_id: int) -> DecisionOut:
-    return one_decision(_decision(_session(session_id), decision_id))
+    return one_decision(_decision(load_session(session_id), decision_id))
 
 
 @endpoint(
@@ -285,7 +279,7 @@ def get_decision(session_id: int, decision_id: int) -> DecisionOut:
     errors=(409,),
 )
 def create_decision(session_id: int, data: DecisionCreate) -> DecisionOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     return one_decision(minutes_service.add_decision(g.membership, session, data.model_dump()))
 
 
@@ -299,7 +293,7 @@ def create_decision(session_id: int, data: DecisionCreate) -> DecisionOut:
     response=DecisionOut,
 )
 def update_decision(session_id: int, decision_id: int, data: DecisionUpdate) -> DecisionOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     decision = _decision(session, decision_id)
     minutes_service.update_decision(
         g.membership, session, decision, data.model_dump(exclude_unset=True)
@@ -316,6 +310,6 @@ def update_decision(session_id: int, decision_id: int, data: DecisionUpdate) -> 
     status=204,
 )
 def delete_decision(session_id: int, decision_id: int) -> None:
-    session = _session(session_id)
+    session = load_session(session_id)
     minutes_service.delete_decision(g.membership, session, _decision(session, decision_id))
     return None

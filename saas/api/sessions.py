@@ -204,7 +204,9 @@ def _brand(brand_id: int) -> Brand:
     return get_or_404(Brand, brand_id)
 
 
-def _session(session_id: int) -> StrategySession:
+def load_session(session_id: int) -> StrategySession:
+    """The session, through the central scope: another agency's or brand's id is a 404
+    (shared by the agenda, minutes and action-item endpoints)."""
     return found(service.load(session_id), "session")
 
 
@@ -254,7 +256,7 @@ def create_session(brand_id: int, data: SessionCreate) -> SessionOut:
     response=SessionOut,
 )
 def get_session(session_id: int) -> SessionOut:
-    return session_json(_session(session_id))
+    return session_json(load_session(session_id))
 
 
 @endpoint(
@@ -268,12 +270,12 @@ def get_session(session_id: int) -> SessionOut:
     errors=(409,),
 )
 def update_session(session_id: int, data: SessionUpdate) -> SessionOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     values = data.model_dump(exclude_unset=True)
     if data.attendees is not None:
         values["attendees"] = _attendees(data.attendees)
     service.update(g.membership, session, _brand(session.brand_id), values)
-    return session_json(_session(session_id))
+    return session_json(load_session(session_id))
 
 
 @endpoint(
@@ -293,9 +295,9 @@ def update_session(session_id: int, data: SessionUpdate) -> SessionOut:
     errors=(409, 422),
 )
 def cancel_session(session_id: int) -> SessionOut:
-    session = _session(session_id)
+    session = load_session(session_id)
     service.cancel(g.membership, session, scope=request.args.get("scope", "one"))
-    return session_json(_session(session_id))
+    return session_json(load_session(session_id))
 
 
 SUGGESTIONS_QUERY = [
@@ -352,7 +354,7 @@ ICS_PERMISSION = "session.view"
 def session_invite(session_id: int) -> ResponseReturnValue:
     """Registered by hand: ``@endpoint`` answers JSON, this answers the calendar file."""
     authorise(ICS_PERMISSION)
-    session = _session(session_id)
+    session = load_session(session_id)
     data, method = service.invite_ics(session)
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
