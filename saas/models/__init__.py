@@ -3,6 +3,13 @@
 from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User, UserSession
 from saas.models.audit import AuditEvent
 from saas.models.billing import AgencyBilling, BillingEvent, Invoice
+from saas.models.capability import (
+    Assessment,
+    LearningBudget,
+    LearningItem,
+    Skill,
+    TeamMember,
+)
 from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.notifications import NotificationPreference
 from saas.models.outbox import OutboxMessage
@@ -20,6 +27,11 @@ from saas.models.sessions import (
 from tenants.models import Agency, Brand, BrandAccess, Membership, Role
 
 __all__ = [
+    "Assessment",
+    "LearningBudget",
+    "LearningItem",
+    "Skill",
+    "TeamMember",
     "AgencyBilling",
     "BillingEvent",
     "Invoice",
