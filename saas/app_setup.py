@@ -10,8 +10,9 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event, select
 
 import saas.models  # noqa: F401  (register every model with the metadata)
-from saas import i18n, transactions
+from saas import i18n, logging_setup, transactions
 from saas.api import api_bp
+from saas.api.bench import bp as bench_api_bp
 from saas.cli import register as register_commands
 from saas.config import ROOT
 from saas.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -23,9 +24,12 @@ from saas.services.entitlements import guard as entitlements_guard
 from saas.services.entitlements.banner import banner_for
 from saas.web import context as web_context
 from saas.web.auth.views import bp as auth_bp
+from saas.web.bench import bp as bench_bp
 from saas.web.billing.views import bp as billing_bp
 from saas.web.brands.views import bp as brands_bp
 from saas.web.calendar.views import bp as calendar_bp
+from saas.web.capability import bp as capability_bp
+from saas.web.capability import learning_bp
 from saas.web.common import allowed
 from saas.web.dashboard.views import bp as dashboard_bp
 from saas.web.errors import register_error_handlers
@@ -89,6 +93,8 @@ BLUEPRINTS = (
     schedules_bp,
     sessions_bp,
     session_links_bp,
+    capability_bp,
+    learning_bp,
     billing_bp,
     health_bp,
 )
@@ -97,10 +103,17 @@ BLUEPRINTS = (
 def register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_ENDPOINTS"):  # bench/http.py's measuring sticks only
+        app.register_blueprint(bench_bp)
+        app.register_blueprint(bench_api_bp)
     csrf.exempt(api_bp)  # token-authenticated only; no cookie is ever accepted there
 
 
 def register_hooks(app: Flask) -> None:
+    # First: the request id exists before any other hook runs, and the request's log line
+    # is written after every other after_request hook (saas/logging_setup.py).
+    logging_setup.init_app(app)
+
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
         return web_context.load_user(user_id)
@@ -128,7 +141,7 @@ def register_hooks(app: Flask) -> None:
                 user_agent=(request.user_agent.string or "")[:255] or None,
             )
         )
-        if request.blueprint == "api" or request.endpoint == "static":
+        if request.blueprint in ("api", "bench_api") or request.endpoint == "static":
             return  # the API authenticates by token in its own before_request
         if current_user.is_authenticated:
             membership = web_context.resolve_membership(current_user, session.get("agency_id"))

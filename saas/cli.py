@@ -45,6 +45,8 @@ SHOWN_KEYS = (
     "REDIS_URL",
     "JOBS_MODE",
     "QUEUE_NAME",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
     "BASE_URL",
     "UPLOAD_DIR",
     "MAIL_SERVER",
@@ -95,7 +97,8 @@ jobs_cli = AppGroup("jobs", help="Background job maintenance.")
 )
 def requeue_stale_command(minutes: int) -> None:
     """Re-enqueue every kind of stuck background work: emails, reports, reminders,
-    scheduled reports, and any kind a feature registers (saas.services.recovery).
+    scheduled reports, Stripe webhook events, session reminders, and any kind a feature
+    registers (saas.services.recovery).
 
     Safe to run from cron, and beside the workers' own sweeper: a sent email, a ready
     report, or work whose job is still on its way is left alone.
@@ -118,6 +121,87 @@ def requeue_stale_command(minutes: int) -> None:
             problem = failed[kind.name]
             click.echo(f"FAILED {kind.label}: {type(problem).__name__}: {problem}", err=True)
     if failed:
+        raise SystemExit(1)
+
+
+def _age(seconds: float | None) -> str:
+    """``3s``, ``4m 05s``, ``2h 10m``, ``3d 4h``; ``-`` when unknown."""
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 86400}d {s % 86400 // 3600}h"
+
+
+@jobs_cli.command("status")
+def status_command() -> None:
+    """Show the queue: per queue the queued, started, failed, scheduled and deferred jobs,
+    the oldest queued job's age, the workers and the scheduler (Redis), or the embedded
+    worker's state; then the database rows still waiting for their work."""
+    from datetime import datetime
+
+    from tenants.models import utcnow
+    from worker import status
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mode = app.config["JOBS_MODE"]
+    problems = False
+    if mode == "redis":
+        click.echo(f"Mode: redis ({_redact_url(app.config['REDIS_URL'])})")
+        try:
+            queues = status.redis_queues(app)
+        except Exception as error:  # noqa: BLE001 - the point is to say so
+            click.echo(f"Redis: DOWN ({type(error).__name__}: {error})", err=True)
+            queues, problems = [], True
+        stale = status.heartbeat_stale_after(app)
+        for q in queues:
+            click.echo(
+                f"Queue {q.name}: queued {q.queued}, started {q.started}, failed {q.failed}, "
+                f"scheduled {q.scheduled}, deferred {q.deferred}; "
+                f"oldest queued {_age(q.oldest_queued_age)}"
+            )
+            live = [
+                w for w in q.workers if w.heartbeat_age is not None and w.heartbeat_age <= stale
+            ]
+            silent = len(q.workers) - len(live)
+            click.echo(f"  workers: {len(live)} alive" + (f", {silent} silent" if silent else ""))
+            for w in q.workers:
+                job = f", job {w.current_job}" if w.current_job else ""
+                gone = "" if w in live else " (SILENT: dead or stuck)"
+                click.echo(
+                    f"    {w.name}: {w.state}, heartbeat {_age(w.heartbeat_age)} ago{job}{gone}"
+                )
+            click.echo(f"  scheduler: {q.scheduler or 'NONE (scheduled jobs and retries wait)'}")
+            if q.name == app.config["QUEUE_NAME"] and (not live or q.scheduler is None):
+                problems = True
+    else:
+        click.echo(
+            f"Mode: {mode} (embedded, no Redis): jobs run inside the web process; "
+            "nothing is kept in Redis, the database rows below are the queue."
+        )
+        if mode == "thread":
+            # This command's own process has its own thread: the web's is in /healthz.
+            click.echo(
+                "Jobs run on a thread inside each web process: /healthz says whether it is "
+                "alive (workers, scheduler)."
+            )
+        else:
+            scheduled = status.embedded_counts(app).get("scheduled", 0)
+            click.echo(f"Jobs run at once in the caller's thread (eager); scheduled {scheduled}.")
+    click.echo("Waiting in the database:")
+    now = utcnow()
+    for row in status.database_waiting(now):
+        oldest = ""
+        if row.count and isinstance(row.oldest, datetime):
+            delta = (now - row.oldest).total_seconds()
+            oldest = f" (oldest {_age(delta)} ago)" if delta >= 0 else f" (next in {_age(-delta)})"
+        click.echo(f"  {row.label}: {row.count}{oldest}")
+    if problems:
         raise SystemExit(1)
 
 

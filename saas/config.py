@@ -58,10 +58,16 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # redis: a real RQ queue; thread: an in-process worker; eager: run at once (tests).
         "JOBS_MODE": e.get("JOBS_MODE") or ("redis" if redis_url else "thread"),
         "QUEUE_NAME": e.get("QUEUE_NAME", "tandem"),
+        # json: one JSON object per log line (saas/logging_setup.py); text: plain lines.
+        "LOG_FORMAT": (e.get("LOG_FORMAT") or ("json" if production else "text")).lower(),
+        "LOG_LEVEL": (e.get("LOG_LEVEL") or "INFO").upper(),
         "BASE_URL": e.get("BASE_URL", "http://localhost:5000").rstrip("/"),
         "UPLOAD_DIR": e.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         "REPORTS_DIR": e.get("REPORTS_DIR") or str(instance_path / "reports"),
         "REPORT_TIMEOUT_SECONDS": int(e.get("REPORT_TIMEOUT_SECONDS", "120")),
+        # The agency's data exports (zips built by a worker); downloads expire after the TTL.
+        "EXPORTS_DIR": e.get("EXPORTS_DIR") or str(instance_path / "exports"),
+        "EXPORTS_TTL_DAYS": int(e.get("EXPORTS_TTL_DAYS", "7")),
         "REPORT_MEMORY_MB": int(e.get("REPORT_MEMORY_MB", "1024")),
         "MAIL_SERVER": e.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(e.get("MAIL_PORT", "587")),
@@ -104,6 +110,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "LANGUAGES": ["en", "ar"],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PER_PAGE": 20,
+        # bench/http.py's bare endpoints (saas/web/bench.py); never in production.
+        "BENCH_ENDPOINTS": _bool(e.get("BENCH_ENDPOINTS")) and not production,
         # Stripe (saas.services.billing): without the secret key billing is off (self-hosted).
         "STRIPE_SECRET_KEY": e.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": e.get("STRIPE_WEBHOOK_SECRET") or None,

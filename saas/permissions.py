@@ -44,6 +44,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     "session.view": EVERYONE,
     "session.edit": STAFF,
     "session.minutes": STAFF,
+    "skill.manage": frozenset({OWNER}),
+    "capability.view": EVERYONE,
+    "capability.assess": frozenset({OWNER, CONSULTANT, TEAM}),
+    "learning.manage": STAFF,
+    "learning.complete": frozenset({OWNER, CONSULTANT, TEAM}),
     "action_item.complete": EVERYONE,
 }
 
@@ -76,6 +81,11 @@ DESCRIPTIONS: dict[str, str] = {
     "session.view": "See a brand's strategy sessions, their attendees and invitations",
     "session.edit": "Schedule, reschedule and cancel strategy sessions",
     "session.minutes": "Write and edit a session's minutes, decisions and action items",
+    "skill.manage": "Add, rename and retire skills in the agency's skills catalogue",
+    "capability.view": "See a brand's team, assessments and skills matrix",
+    "capability.assess": "Add team members and assessments (client team: rate themselves only)",
+    "learning.manage": "Record the learning budget and plan, change or drop learning items",
+    "learning.complete": "Mark learning items done (client team: their own only)",
     "action_item.complete": "Mark action items done or reopen them (client users: their own)",
 }
 

@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.extensions import db
@@ -42,6 +43,10 @@ class Agency(TenantRoot, db.Model):
     default_locale: Mapped[str] = mapped_column(String(5), default="en")
     # A plan waiting for review longer than this reminds the consultant, then the owner.
     review_reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Owners and consultants must sign in with a second factor (saas.services.two_factor).
+    require_two_factor: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def __repr__(self) -> str:

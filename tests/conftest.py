@@ -75,6 +75,7 @@ def app(database_url, redis_url, tmp_path_factory):
         "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_DIR": str(instance / "uploads"),
         "REPORTS_DIR": str(instance / "reports"),
+        "EXPORTS_DIR": str(instance / "exports"),
         # The people's mailboxes: delivered mail lands here as .eml files (tests/mailbox.py).
         "MAIL_FILE_DIR": str(instance / "mail"),
         "MAIL_SERVER": None,
@@ -102,6 +103,7 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         BASE_URL="http://tandem.test",
         UPLOAD_DIR=app.config["UPLOAD_DIR"],
         REPORTS_DIR=app.config["REPORTS_DIR"],
+        EXPORTS_DIR=app.config["EXPORTS_DIR"],
         MAIL_FILE_DIR=app.config["MAIL_FILE_DIR"],
     )
     env.pop("MAIL_SERVER", None)

@@ -41,6 +41,7 @@ from saas.models import (
     CalendarItem,
     Goal,
     GoalCheckin,
+    Membership,
     Plan,
     PlanRevision,
     Report,
@@ -484,3 +485,78 @@ def test_share_link_opens_the_arabic_report_without_an_account(demo):
 
     assert resp.status_code == 200
     assert resp.mimetype == "application/pdf" and resp.data.startswith(b"%PDF")
+
+
+# --- team capability --------------------------------------------------------------------------
+
+
+def test_qamar_team_has_a_tiktok_gap_its_short_video_campaigns_trip(demo):
+    """Nobody on Qamar's team is past "aware" in TikTok or short video; the review of the
+    plan raised it, and the next business review's agenda puts it to leadership."""
+    from saas.models import AgendaItem, StrategySession
+    from saas.models.capability import LearningItem, TeamMember
+    from saas.services import learning
+    from saas.services.capability import team_ratings
+
+    with demo.app.app_context(), demo.scope():
+        brand_id = demo.brand_ids[QAMAR]
+        members = list(
+            db.session.scalars(select(TeamMember).where(TeamMember.brand_id == brand_id))
+        )
+        team_user = db.session.scalar(
+            select(func.count())
+            .select_from(TeamMember)
+            .join(Membership, Membership.user_id == TeamMember.user_id)
+            .where(TeamMember.brand_id == brand_id)
+        )
+        ratings = team_ratings(brand_id)
+        findings = list(
+            db.session.scalars(
+                select(Finding)
+                .join(Review, Review.id == Finding.review_id)
+                .where(Review.plan_id == demo.plan_ids[QAMAR], Finding.rule == "capability_gap")
+            )
+        )
+        budget = learning.current_budget(brand_id)
+        partner = db.session.scalar(
+            select(LearningItem).where(
+                LearningItem.brand_id == brand_id, LearningItem.format == "partner_session"
+            )
+        )
+        training = db.session.scalar(
+            select(StrategySession).where(StrategySession.id == partner.session_id)
+        )
+        qbr = db.session.scalar(
+            select(StrategySession).where(
+                StrategySession.brand_id == brand_id,
+                StrategySession.kind == "quarterly_business_review",
+                StrategySession.status == "scheduled",
+            )
+        )
+        agenda = list(
+            db.session.scalars(
+                select(AgendaItem.title).where(
+                    AgendaItem.session_id == qbr.id, AgendaItem.source_kind == "capability"
+                )
+            )
+        )
+    assert 3 <= len(members) <= 5 and team_user == 1
+    assert ratings["tiktok"] <= 1 and ratings["short_video"] <= 1
+    assert ratings["instagram"] >= 3
+    assert {f.params["skill"] for f in findings} >= {"tiktok", "short_video"}
+    assert all(f.state == "accepted" for f in findings)
+    assert budget.hours_per_person_per_month == 4.0
+    assert training.kind == "training" and training.status == "scheduled"
+    assert partner.status == "planned" and partner.skill_key in ("tiktok", "short_video")
+    assert agenda and "زيادة الطلبات عبر الإنترنت" in agenda[0]
+
+
+def test_qamar_leader_sees_the_team_capability_card_in_arabic(demo):
+    client = _login(demo, QAMAR_LEADER_EMAIL)
+    page = client.get(f"/brands/{demo.brand_ids[QAMAR]}").text
+    card = re.search(r'<section class="card capability-card".*?</section>', page, re.S)
+    assert card, "no capability card on the leader's landing page"
+    text = card.group(0)
+    assert "قدرات الفريق" in text and "تيك توك" in text and "الفيديو القصير" in text
+    assert "إنستغرام" in text  # a strength
+    assert "<progress" in text and "empty-state" not in text

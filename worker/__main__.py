@@ -9,7 +9,6 @@ you like: each occurrence of a periodic task runs once, on whichever worker clai
 from __future__ import annotations
 
 import argparse
-import logging
 
 from worker.periodic import Periodic, tasks_for
 from worker.rqworker import TandemWorker
@@ -35,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from rq import Queue
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The app configures logging (LOG_FORMAT, LOG_LEVEL: saas.logging_setup); RQ's own
+    # loggers then write through the same handler.
     app = get_app()
     # Warm WeasyPrint (import, fonts) once in the parent: each forked render starts ready.
     import weasyprint

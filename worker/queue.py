@@ -35,6 +35,8 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
+from saas.logging_setup import current_request_id, job_log_context
+
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVALS = (10, 60, 300)
@@ -60,6 +62,8 @@ class JobRequest:
     timeout: int = 600
     #: Run at this time (aware UTC) rather than now: a scheduled job.
     at: datetime | None = None
+    #: The request (or the job) that enqueued it, for the logs (``saas.logging_setup``).
+    request_id: str | None = None
 
 
 def _aware_utc(at: datetime) -> datetime:
@@ -85,6 +89,8 @@ class RedisJobs:
         retry = (
             Retry(max=req.max_retries, interval=list(req.intervals)) if req.max_retries else None
         )
+        # The worker logs the job's lines with it (worker.rqworker.TandemWorker.perform_job).
+        meta = {"request_id": req.request_id} if req.request_id else None
         if req.at is not None:
             job = self.queue.enqueue_at(
                 _aware_utc(req.at),
@@ -93,10 +99,16 @@ class RedisJobs:
                 job_id=req.job_id,
                 retry=retry,
                 job_timeout=req.timeout,
+                meta=meta,
             )
             return job.id
         job = self.queue.enqueue(
-            req.func, *req.args, job_id=req.job_id, retry=retry, job_timeout=req.timeout
+            req.func,
+            *req.args,
+            job_id=req.job_id,
+            retry=retry,
+            job_timeout=req.timeout,
+            meta=meta,
         )
         return job.id
 
@@ -230,16 +242,42 @@ THREAD_CATCH_UP_SECONDS = 60
 
 
 def run_with_retries(app: Flask, req: JobRequest, *, sleep: bool) -> None:
+    with job_log_context(req.job_id, req.func, req.request_id):
+        _run_with_retries(app, req, sleep=sleep)
+
+
+def _run_with_retries(app: Flask, req: JobRequest, *, sleep: bool) -> None:
     func = resolve(req.func)
     attempts = req.max_retries + 1
     for attempt in range(attempts):
         _current_attempt.retries_left = attempts - attempt - 1
+        started = time.perf_counter()
+        log.info("job %s started", req.func, extra={"attempt": attempt + 1})
         try:
             with app.app_context():
                 func(*req.args)
+            log.info(
+                "job %s finished",
+                req.func,
+                extra={
+                    "outcome": "finished",
+                    "attempt": attempt + 1,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             return
         except Exception:
-            log.exception("job %s (%s) failed, attempt %d", req.job_id, req.func, attempt + 1)
+            log.exception(
+                "job %s (%s) failed, attempt %d",
+                req.job_id,
+                req.func,
+                attempt + 1,
+                extra={
+                    "outcome": "failed",
+                    "attempt": attempt + 1,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             if attempt + 1 < attempts and sleep:
                 intervals = list(req.intervals) or [0]
                 time.sleep(min(intervals[min(attempt, len(intervals) - 1)], 30))
@@ -329,6 +367,7 @@ def init_queue(app: Flask) -> None:
 
 
 def enqueue_now(func: str, *args: Any, **options: Any) -> str:
+    options.setdefault("request_id", current_request_id())
     req = JobRequest(
         func=func, args=args, job_id=options.pop("job_id", None) or uuid.uuid4().hex, **options
     )
@@ -338,8 +377,11 @@ def enqueue_now(func: str, *args: Any, **options: Any) -> str:
 def enqueue_after_commit(
     session: Session | scoped_session, func: str, *args: Any, **options: Any
 ) -> str:
-    """Enqueue once ``session`` commits; dropped if it rolls back.  Returns the job id."""
+    """Enqueue once ``session`` commits; dropped if it rolls back.  Returns the job id.
+
+    The job carries the id of the request (or job) enqueueing it, for the logs."""
     job_id = options.pop("job_id", None) or uuid.uuid4().hex
+    options.setdefault("request_id", current_request_id())
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if isinstance(session, scoped_session):
         session = session()

@@ -25,6 +25,7 @@ from typing import Any
 
 from rq import Worker
 
+from saas.logging_setup import job_log_context
 from worker.periodic import Periodic
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ class TandemWorker(Worker):
         self._next_tick = 0.0
         self._burst = False
         kw.setdefault("job_monitoring_interval", self.tick_seconds)
+        # RQ would log each job's arguments (email addresses among them); our own lines
+        # name the job and its id (``perform_job``) instead.
+        kw.setdefault("log_job_description", False)
         super().__init__(queues, **kw)
 
     @property
@@ -60,6 +64,27 @@ class TandemWorker(Worker):
         """Called every ``job_monitoring_interval`` while a work-horse runs a job."""
         super().maintain_heartbeats(job, execution)
         self.tick()
+
+    def perform_job(self, job: Any, queue: Any, execution: Any) -> bool:
+        """In the work-horse: the job's log lines name it and the request that enqueued it
+        (``job.meta["request_id"]``, set by ``worker.queue``), and it ends with one line
+        saying how it went and how long it took."""
+        meta = job.meta or {}
+        with job_log_context(job.id, job.func_name, meta.get("request_id")):
+            started = time.perf_counter()
+            log.info("job %s started", job.func_name, extra={"queue": queue.name})
+            ok = super().perform_job(job, queue, execution)
+            (log.info if ok else log.warning)(
+                "job %s %s",
+                job.func_name,
+                "finished" if ok else "failed",
+                extra={
+                    "queue": queue.name,
+                    "outcome": "finished" if ok else "failed",
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return ok
 
     def tick(self) -> None:
         """Book due periodic tasks and keep a scheduler running; never raises."""

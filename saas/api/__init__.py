@@ -7,6 +7,8 @@ from saas.api import (  # noqa: E402,F401
     audiences,
     billing,
     brands,
+    capability,
+    exports,
     goals,
     invitations,
     openapi,

@@ -13,6 +13,7 @@ from saas.api.base import PAGE_QUERY, PLAIN, ApiError, Id, Page, UtcDateTime, en
 from saas.extensions import db, limiter
 from saas.models import ApiToken, Brand, Membership
 from saas.services import tokens as token_service
+from saas.services import two_factor
 from saas.services.accounts import authenticate, signup
 from saas.services.audit import set_actor
 from saas.services.passwords import MIN_LENGTH as PASSWORD_MIN
@@ -44,6 +45,12 @@ class TokenRequest(BaseModel):
     password: str = Field(max_length=256)
     name: str | None = Field(default=None, min_length=1, max_length=80, pattern=PLAIN)
     agency_id: Id | None = Field(default=None, description="Defaults to the first agency")
+    code: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=PLAIN,
+        description="With two-factor sign-in on: a code from the app, or a recovery code",
+    )
 
 
 # --- Responses (documented in OpenAPI and used to serialise) --------------------------------------
@@ -189,6 +196,21 @@ def api_create_token(data: TokenRequest) -> TokenCreatedOut:
                 {"agency_id": "You are not a member of this agency."},
             )
         raise ApiError(403, "no_membership", "This account is not a member of any agency.")
+    # A token is a second factor for the API: it is only issued past the first one too.
+    if two_factor.is_enabled(user):
+        if not data.code or two_factor.check_code(user, data.code) is None:
+            raise ApiError(
+                401,
+                "two_factor_required",
+                "Send a current code from your authenticator app (or a recovery code).",
+                {"code": "A valid two-factor code is required."},
+            )
+    elif two_factor.setup_required(user, membership):
+        raise ApiError(
+            403,
+            "two_factor_setup_required",
+            "This agency requires two-factor sign-in: set it up in the browser first.",
+        )
     set_actor(user.id, user.email)
     with tenant_scope(membership.agency_id):
         token, raw = token_service.create_token(membership, data.name or "API token")

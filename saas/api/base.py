@@ -42,7 +42,7 @@ from saas.http import (
     page_params,
     paginate,
 )
-from saas.models import ApiToken, Membership
+from saas.models import ApiToken, Membership, User
 from saas.permissions import can
 from saas.services.audit import set_actor
 from saas.services.entitlements import guard as entitlements_guard
@@ -313,26 +313,32 @@ def authenticate() -> None:
         raise ApiError(
             401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>."
         )
+    # One query, columns only: no object is loaded before the tenant scope is set, so
+    # nothing read without the tenant criteria can survive into the request.
     with system_scope():
-        token = db.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == hash_token(raw.strip()))
-        )
-        membership = None
-        if token is not None and token.revoked_at is None and token.user.is_active:
-            membership = db.session.scalar(
-                select(Membership).where(
-                    Membership.agency_id == token.agency_id, Membership.user_id == token.user_id
-                )
+        found = db.session.execute(
+            select(ApiToken.id, ApiToken.agency_id, ApiToken.user_id, ApiToken.last_used_at)
+            .join(User, User.id == ApiToken.user_id)
+            .join(
+                Membership,
+                (Membership.agency_id == ApiToken.agency_id)
+                & (Membership.user_id == ApiToken.user_id),
             )
-    if token is None or membership is None or token.revoked_at is not None:
+            .where(
+                ApiToken.token_hash == hash_token(raw.strip()),
+                ApiToken.revoked_at.is_(None),
+                User.is_active_user.is_(True),
+            )
+        ).first()
+    if found is None:
         raise ApiError(401, "invalid_token", "This token is invalid or has been revoked.")
-    # Forget what was loaded without criteria: the rest of the request sees only its tenant.
+    # Whatever an earlier hook loaded goes too: the request starts from its scope.
     db.session.expunge_all()
-    enter_scope(membership.agency_id, membership.user_id)
-    if token.last_used_at is None or (utcnow() - token.last_used_at).total_seconds() > 60:
+    enter_scope(found.agency_id, found.user_id)
+    if found.last_used_at is None or (utcnow() - found.last_used_at).total_seconds() > 60:
         db.session.execute(
             ApiToken.__table__.update()
-            .where(ApiToken.__table__.c.id == token.id)
+            .where(ApiToken.__table__.c.id == found.id)
             .values(last_used_at=utcnow())
         )
         commit_now("a token's last use is recorded even when the request fails")

@@ -14,6 +14,7 @@ from saas.http import get_or_404
 from saas.models import Membership
 from saas.services import invitations as invitation_service
 from saas.services import members as member_service
+from saas.services import two_factor
 from saas.services.hashing import hash_token
 from saas.services.tokens import create_token
 from tenants.context import tenant_scope
@@ -35,6 +36,11 @@ class AcceptIn(BaseModel):
 
     name: str | None = Field(default=None, max_length=120)
     password: str = Field(min_length=1, max_length=256)
+    code: str | None = Field(
+        default=None,
+        max_length=32,
+        description="For an existing account with two-factor sign-in: a current code",
+    )
 
 
 class InvitationOut(BaseModel):
@@ -166,6 +172,17 @@ def accept_invitation(token: str, data: AcceptIn) -> tuple[AcceptedOut, int]:
         found = invitation_service.accept_with_password(token, data.password)
         if found is None:
             raise ApiError(401, "invalid_credentials", "The password does not match this account.")
+        # The token issued below is a second factor: with two-factor on, a code too (a 401
+        # rolls the acceptance back).
+        if two_factor.is_enabled(found.user) and (
+            not data.code or two_factor.check_code(found.user, data.code) is None
+        ):
+            raise ApiError(
+                401,
+                "two_factor_required",
+                "Send a current code from your authenticator app (or a recovery code).",
+                {"code": "A valid two-factor code is required."},
+            )
         membership = found
     return AcceptedOut(token=_issue_token(membership), membership_id=membership.id), 201
 

@@ -42,7 +42,10 @@ LOW, HIGH = ITEM_MINUTES_RANGE
 
 
 class SourceOut(BaseModel):
-    kind: str = Field(description="goal, finding, plan, action_item or decision.")
+    kind: str = Field(
+        description="goal, finding, plan, action_item, decision or capability (a skill the "
+        "team lacks for the current plan; `id` is the skill, `url` the goal it puts at risk)."
+    )
     id: int
     url: str | None = Field(description="The page showing the source; null if not yours to open.")
 

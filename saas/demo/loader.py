@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from saas.demo import capability as demo_capability
 from saas.demo import content, png
 from saas.demo import sessions as demo_sessions
 from saas.demo.content import (
@@ -141,6 +142,21 @@ def _load(today: date) -> DemoResult:
             world = worlds[name]
             world.goals = _goals(world, goal_specs, today, result)
             world.audiences = _audiences(world, audience_specs, result)
+
+        # The teams and what they know come before the plans: the reviews read them.
+        for name, team_spec in (
+            (QAMAR, demo_capability.QAMAR_TEAM),
+            (ATLAS, demo_capability.ATLAS_TEAM),
+        ):
+            world = worlds[name]
+            _acting(world.consultant)
+            demo_capability.load_team(
+                world.brand,
+                {"leader": world.leader, "team": world.team, "consultant": world.consultant},
+                team_spec,
+                today,
+                result.note,
+            )
 
         # Qamar Coffee: next quarter's plan goes through a review first, so that the plan
         # approved for the running quarter is the latest review (the score the leader sees).

@@ -1,6 +1,13 @@
 """ORM models, one module per aggregate.  Importing this package registers them all."""
 
-from saas.models.accounts import ApiToken, Invitation, OneTimeToken, User, UserSession
+from saas.models.accounts import (
+    ApiToken,
+    Invitation,
+    OneTimeToken,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from saas.models.audit import AuditEvent
 from saas.models.billing import AgencyBilling, BillingEvent, Invoice
 from saas.models.capability import (
@@ -10,6 +17,7 @@ from saas.models.capability import (
     Skill,
     TeamMember,
 )
+from saas.models.exports import Export
 from saas.models.goals import Audience, Goal, GoalCheckin
 from saas.models.notifications import NotificationPreference
 from saas.models.outbox import OutboxMessage
@@ -40,6 +48,7 @@ __all__ = [
     "SessionDecision",
     "SessionReminder",
     "Audience",
+    "Export",
     "CalendarItem",
     "Campaign",
     "CampaignGoal",
@@ -58,6 +67,7 @@ __all__ = [
     "StrategySession",
     "Agency",
     "ApiToken",
+    "RecoveryCode",
     "AuditEvent",
     "Brand",
     "BrandAccess",

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.extensions import db
@@ -44,6 +44,15 @@ class User(UserMixin, db.Model):
     # The personal calendar feed's secret, hashed (``services.hashing``); None: no feed.
     # Replacing it revokes the old URL.
     calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Two-factor sign-in (``saas.services.two_factor``): the TOTP secret (base32, stored as
+    # is: there is no key store to encrypt it with; it is shown only while setting up),
+    # set while setting up and kept once ``totp_enabled_at`` is set; the time step of the
+    # last accepted code, so a code cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
+    # A new address waiting for its confirmation link to be opened (``services.account``).
+    pending_email: Mapped[str | None] = mapped_column(String(254))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
@@ -84,8 +93,22 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
 
+class RecoveryCode(db.Model):
+    """One single-use two-factor recovery code, as a peppered SHA-256 (HMAC) only.
+
+    Global like ``User``: the second factor belongs to the person, not to an agency."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class OneTimeToken(db.Model):
-    """A single-use expiring link for one user: password reset or magic sign-in."""
+    """A single-use expiring link for one user: password reset, magic sign-in, email change."""
 
     __tablename__ = "one_time_tokens"
 

@@ -49,6 +49,9 @@ class Plan(BrandScoped, db.Model):
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # Optimistic concurrency: every save and transition moves it on by one with a
+    # compare-and-set (``saas.services.plans.versions``); a save from an older one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

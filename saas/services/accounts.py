@@ -234,8 +234,13 @@ def sign_in_with_password(email: str, password: str) -> Membership:
         raise _no_membership()
     membership = found[0]
     with tenant_scope(membership.agency_id):
+        # With two-factor on, the sign-in is recorded once the code is checked.
         audit.record(
-            "auth.login", user, actor=user, agency_id=membership.agency_id, method="password"
+            "auth.password_verified" if user.totp_enabled_at else "auth.login",
+            user,
+            actor=user,
+            agency_id=membership.agency_id,
+            method="password",
         )
         db.session.flush()
     return membership
@@ -427,7 +432,11 @@ def sign_in_with_magic_link(token: str) -> Membership:
     user.last_login_at = utcnow()
     with tenant_scope(membership.agency_id):
         audit.record(
-            "auth.login", user, actor=user, agency_id=membership.agency_id, method="magic_link"
+            "auth.magic_link_used" if user.totp_enabled_at else "auth.login",
+            user,
+            actor=user,
+            agency_id=membership.agency_id,
+            method="magic_link",
         )
         db.session.flush()
     return membership

@@ -7,7 +7,7 @@ links, calendar items: five SELECTs whatever the plan's size), all through the t
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from saas.domain.alignment.types import (
@@ -19,8 +19,10 @@ from saas.domain.alignment.types import (
     PlanIn,
 )
 from saas.extensions import db
+from saas.models.capability import TeamMember
 from saas.models.goals import Audience, Goal
 from saas.models.plans import CalendarItem, Campaign, PlanRevision
+from saas.services.capability import team_ratings
 from saas.services.plans import CampaignData
 
 
@@ -96,6 +98,17 @@ def campaign_in(campaign: Campaign) -> CampaignIn:
     )
 
 
+def team_skills_of(brand_id: int) -> dict[str, int] | None:
+    """The team's strongest rating per skill, or None when the brand has no team recorded
+    (then the engine's capability_gap rule has nothing to compare the plan with)."""
+    has_team = db.session.scalar(
+        select(exists().where(TeamMember.brand_id == brand_id, TeamMember.active.is_(True)))
+    )
+    if not has_team:
+        return None
+    return dict(team_ratings(brand_id))
+
+
 def inputs_for(
     revision: PlanRevision,
 ) -> tuple[list[GoalIn], list[AudienceIn], PlanIn]:
@@ -119,5 +132,6 @@ def inputs_for(
         period_end=revision.period_end,
         campaigns=campaigns,
         calendar=calendar,
+        team_skills=team_skills_of(revision.brand_id),
     )
     return goals, audiences, plan

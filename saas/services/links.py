@@ -1,4 +1,4 @@
-"""One-time links (password reset, magic sign-in): issue, check, consume.
+"""One-time links (password reset, magic sign-in, email change): issue, check, consume.
 
 Only a SHA-256 hash of each token is stored; the plain token travels once, in an email.
 Consuming is a conditional UPDATE (``used_at IS NULL``), so two clicks racing each other
@@ -24,14 +24,17 @@ from tenants.models import utcnow
 
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
 MAGIC_LINK = "magic_link"
-PURPOSES = (PASSWORD_RESET, MAGIC_LINK)
+EMAIL_CHANGE = "email_change"
+PURPOSES = (PASSWORD_RESET, MAGIC_LINK, EMAIL_CHANGE)
+# Used when ``TOKEN_TTL_HOURS`` names no lifetime for a purpose.
+DEFAULT_TTL_HOURS = {EMAIL_CHANGE: 24}
 
 # Tokens are URL-safe and long enough that guessing is hopeless; cap what we look up.
 _MAX_TOKEN_LENGTH = 128
 
 
 def ttl(purpose: str) -> timedelta:
-    hours = current_app.config["TOKEN_TTL_HOURS"][purpose]
+    hours = current_app.config["TOKEN_TTL_HOURS"].get(purpose) or DEFAULT_TTL_HOURS[purpose]
     return timedelta(hours=float(hours))
 
 

@@ -45,6 +45,7 @@ from sqlalchemy import select
 
 from saas.extensions import db
 from saas.i18n import lazy_gettext as _l
+from saas.logging_setup import EMAIL_HEADER, current_request_id
 from saas.models import NotificationPreference, OutboxMessage, User
 from saas.services import links
 from saas.transactions import commit_now, use_case
@@ -60,6 +61,8 @@ log = logging.getLogger(__name__)
 ACCOUNT_MAIL: dict[str, str] = {
     "password_reset": links.PASSWORD_RESET,
     "magic_link": links.MAGIC_LINK,
+    # Sent to the *new* address (``User.pending_email``), not the account's current one.
+    "email_change": links.EMAIL_CHANGE,
 }
 
 # Product notifications, the one list of the kinds a person may turn off: kind -> what the
@@ -288,7 +291,7 @@ def queue_account_email(
     subject, _text, _html = render_email(kind, locale, **context, token="")
     message = OutboxMessage(
         kind=kind,
-        to_email=user.email,
+        to_email=user.pending_email if kind == "email_change" else user.email,
         subject=subject[:255],
         body_text="",
         body_html=None,
@@ -350,7 +353,12 @@ def _render_account_mail(message: OutboxMessage) -> tuple[str, str, str, str | N
     """Issue the link now and render the message around it; commits the token at once."""
     purpose = ACCOUNT_MAIL[message.kind]
     user = db.session.scalar(select(User).where(User.id == message.user_id))
-    if user is None or not user.is_active or user.email != message.to_email:
+    address = (
+        None
+        if user is None
+        else (user.pending_email if message.kind == "email_change" else user.email)
+    )
+    if user is None or not user.is_active or address != message.to_email:
         raise RuntimeError("the account this link was for no longer exists")
     raw = links.issue(user, purpose)
     commit_now("the link must work by the time the email arrives")
@@ -402,6 +410,9 @@ def _build(
     email["Subject"] = subject
     for name, value in (headers or {}).items():
         email[name] = value
+    request_id = current_request_id()
+    if request_id:  # the request whose job delivers it: its log lines share the id
+        email[EMAIL_HEADER] = request_id
     email.set_content(text)
     if html:
         email.add_alternative(html, subtype="html")

@@ -1,5 +1,8 @@
 """Members of an agency: listing, changing a role and brands, removing someone.
 
+An agency always keeps an owner: the last one can be neither demoted nor removed (409
+``last_owner``), nor leave or delete their account (``saas.services.account``).
+
 Removing a member must take effect at once, so it also revokes their API tokens in this
 agency and rotates their ``session_version`` (every cookie session of theirs stops working).
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from saas.extensions import db
@@ -78,11 +81,13 @@ def members_query() -> Select[tuple[Membership]]:
 
 
 def owner_count() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count()).select_from(Membership).where(Membership.role == Role.OWNER.value)
-        )
-        or 0
+    """The current agency's owners, their rows locked until the unit of work ends (on
+    PostgreSQL): two owners demoting, removing or leaving at once cannot both pass the
+    last-owner check (``SELECT … FOR UPDATE``; SQLite serialises writers anyway)."""
+    return len(
+        db.session.scalars(
+            select(Membership.id).where(Membership.role == Role.OWNER.value).with_for_update()
+        ).all()
     )
 
 
@@ -139,12 +144,13 @@ def change_role(
 @use_case
 def remove(actor: Membership, membership: Membership) -> None:
     """Remove a member: membership and brand access go, their tokens and sessions end."""
-    if membership.id == actor.id:
-        msg = _("You cannot remove yourself. Ask another owner to do it.")
-        raise Forbidden(msg, code="cannot_remove_self")
+    # The last owner first: "ask another owner" would send them looking for nobody.
     if membership.role == Role.OWNER.value and owner_count() <= 1:
         msg = _("This is the agency's only owner and cannot be removed.")
         raise Conflict(msg, code="last_owner")
+    if membership.id == actor.id:
+        msg = _("You cannot remove yourself. Ask another owner to do it.")
+        raise Forbidden(msg, code="cannot_remove_self")
     user = membership.user
     now = utcnow()
     tokens = db.session.scalars(

@@ -115,3 +115,20 @@ register("reminders", "saas.services.reminders.send_overdue", label="reminder em
 register(
     "report_schedules", "saas.services.report_schedules.run_overdue", label="scheduled report(s)"
 )
+
+# Outcomes of a session reminder that did nothing (``reminding.deliver``).
+_NOTHING_DONE = frozenset({"stale", "taken", "early"})
+
+
+def _session_reminders(older_than_minutes: float) -> int:
+    """Session reminders due and still ``scheduled``: their scheduled job was lost (Redis
+    lost it, the in-process timer restarted).  Sent within the grace, skipped as missed
+    beyond it, through the same claim as the job, so nothing is sent twice.  A reminder has
+    an exact due time, so ``older_than_minutes`` does not apply: it is late once due."""
+    from saas.services.strategy_sessions import reminding
+
+    outcomes = reminding.send_due()
+    return sum(n for outcome, n in outcomes.items() if outcome not in _NOTHING_DONE)
+
+
+register("session_reminders", _session_reminders, label="session reminder(s)")

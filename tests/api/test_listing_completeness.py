@@ -63,6 +63,10 @@ NO_READ: dict[tuple[str, str], str] = {
     ("post", "/reviews/{review_id}/comments"): (
         "comments are part of their review: GET /reviews/{review_id} lists them"
     ),
+    ("post", "/brands/{brand_id}/assessments"): (
+        "assessments are only added, never changed: GET /brands/{brand_id}/assessments lists "
+        "them (?member_id=&skill=) and GET /brands/{brand_id}/team/{member_id} reads the latest"
+    ),
 }
 
 # (method, path) of a creating operation → why its list is not paginated.

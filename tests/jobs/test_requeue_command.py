@@ -182,6 +182,8 @@ def test_requeue_stale_gets_every_kind_of_stuck_work_done(db_app, alpha, stuck, 
         "reminder email(s)": 2,
         "scheduled report(s)": 1,
         "Stripe event(s)": 1,
+        "session reminder(s)": 0,
+        "export(s)": 0,
     }
     assert _state(alpha, *stuck[:4]) == DONE
     assert _stripe_event_status(stuck[4]) == "ignored"

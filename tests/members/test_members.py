@@ -118,7 +118,8 @@ def test_api_last_owner_cannot_be_removed(alpha, api):
     resp = api(other_token).delete(f"/api/v1/members/{alpha.owner.id}")
     assert resp.status_code == 204
     resp = api(other_token).delete(f"/api/v1/members/{other.id}")
-    assert resp.status_code == 403  # yourself
+    assert resp.status_code == 409  # yourself, and the last owner: that is what blocks it
+    assert resp.get_json()["error"]["code"] == "last_owner"
     assert _membership(alpha.agency.id, other.id) is not None
 
 

@@ -76,6 +76,20 @@ class Persisted:
             row = audiences_service.create(w.owner, w.brand, data)
             self.audience_ids[a.id] = row.id
 
+    def _ensure_team(self, team_skills: Any) -> None:
+        """The sample's team as one member with a consultant's rating per skill (once)."""
+        if team_skills is None or getattr(self, "team_member_id", None):
+            return
+        from saas.services.capability import assessments, team
+
+        w = self.world
+        member = team.add(w.owner, w.brand, {"name": "Sample team"})
+        self.team_member_id = member.id
+        for skill, rating in sorted(team_skills.items()):
+            assessments.add(
+                w.consultant, w.brand, {"member_id": member.id, "skill": skill, "rating": rating}
+            )
+
     def _content(self, plan_in: Any) -> tuple[list[CampaignData], list[CalendarItemData]]:
         campaigns = [
             CampaignData(
@@ -114,6 +128,7 @@ class Persisted:
         goals, audiences, plan_in = sample(name)
         with current_app.test_request_context(), tenant_scope(self.world.agency.id):
             self._ensure_goals_and_audiences(goals, audiences)
+            self._ensure_team(plan_in.team_skills)
             campaigns, calendar = self._content(plan_in)
             if self.plan_id is None:
                 plan = plans_service.create_plan(

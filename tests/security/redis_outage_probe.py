@@ -87,6 +87,13 @@ def _probe(url: str, redis: subprocess.Popen) -> int:
         client = app.test_client()
         login = {"email": "owner@probe.test", "password": PASSWORD}
         out["login_with_redis"] = client.post("/login", data=login).status_code
+        # A worker's heartbeat and the scheduler's lock, as ``python -m worker`` keeps them.
+        from rq import Worker
+        from rq.scheduler import RQScheduler
+
+        jobs = app.extensions["tandem_jobs"]
+        Worker([jobs.queue], connection=jobs.connection, name="probe-worker").register_birth()
+        jobs.connection.set(RQScheduler.get_locking_key(jobs.queue.name), "probe", ex=60)
         out["healthz_with_redis"] = client.get("/healthz").get_json()
 
         redis.kill()

@@ -35,7 +35,15 @@ SKIPPED_ENDPOINTS = {
 
 # Arguments naming a tenant-owned row: each is replaced by the id of one of Alpha's rows.
 AGENCY_ID_ARGUMENTS = frozenset(
-    {"membership_id", "invitation_id", "token_id", "message_id", "event_id"}
+    {
+        "membership_id",
+        "invitation_id",
+        "token_id",
+        "message_id",
+        "event_id",
+        "skill_id",
+        "export_id",
+    }
 )
 # Rows that belong to a brand: seeded in Alpha's *other* brand, so they are foreign to
 # Alpha's client leader (brand One) as well as to everyone in Bravo.
@@ -58,6 +66,8 @@ BRAND_ID_ARGUMENTS = frozenset(
         "agenda_item_id",
         "decision_id",
         "action_item_id",
+        "member_id",
+        "learning_item_id",
     }
 )
 ID_ARGUMENTS = AGENCY_ID_ARGUMENTS | BRAND_ID_ARGUMENTS
@@ -68,6 +78,7 @@ CAPABILITY_ARGUMENTS = frozenset({"token"})
 PLAIN_ARGUMENTS: dict[str, str] = {
     "lang": "ar",  # /language/<lang>: the interface language, global
     "kind": "campaigns",  # /plans/<plan_id>/export/<kind>.csv: which table to export
+    "rule": "capability_gap",  # /methodology/lessons/<rule>: the engine's rules, global
 }
 
 # Strings that exist only in Alpha's rows (see tests.factories.world and seed_alpha).
@@ -370,8 +381,10 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
     db.session.flush()
     report, share, schedule = _seed_report_rows(brand_id, author_id)
     session, agenda_item, decision, action_item = _seed_session(brand_id, author_id)
+    capability = _seed_capability(brand_id, author_id, finding.id)
     db.session.commit()
     return {
+        **capability,
         "session_id": session.id,
         "agenda_item_id": agenda_item.id,
         "decision_id": decision.id,
@@ -388,6 +401,61 @@ def _seed_brand_rows(brand_id: int, author_id: int) -> dict[str, int]:
         "review_id": review.id,
         "finding_id": finding.id,
         "comment_id": comment.id,
+    }
+
+
+def _seed_capability(brand_id: int, author_id: int, finding_id: int) -> dict[str, int]:
+    """A skill of Alpha's catalogue, and brand Two's team member, assessment, budget and
+    learning item."""
+    from datetime import date
+
+    from saas.models.capability import (
+        Assessment,
+        LearningBudget,
+        LearningItem,
+        Skill,
+        TeamMember,
+    )
+
+    skill = Skill(key="alpha_secret", name_en="Alpha Agency skill", name_ar="Alpha Agency skill")
+    member = TeamMember(brand_id=brand_id, name="Alpha Two secret recommendation member")
+    db.session.add_all([skill, member])
+    db.session.flush()
+    item = LearningItem(
+        brand_id=brand_id,
+        member_id=member.id,
+        title="Alpha Two secret recommendation course",
+        skill_key="tiktok",
+        format="course",
+        due_on=date(2030, 1, 15),
+        hours=2.0,
+        finding_id=finding_id,
+        created_by_id=author_id,
+    )
+    db.session.add_all(
+        [
+            Assessment(
+                brand_id=brand_id,
+                member_id=member.id,
+                skill_key="tiktok",
+                rating=1,
+                source="consultant",
+                assessed_by_id=author_id,
+            ),
+            LearningBudget(brand_id=brand_id, hours_per_person_per_month=6.0),
+            item,
+        ]
+    )
+    from saas.models.exports import Export
+
+    export = Export(requested_by_id=author_id, status="queued", error="Alpha Agency export")
+    db.session.add(export)
+    db.session.flush()
+    return {
+        "skill_id": skill.id,
+        "member_id": member.id,
+        "learning_item_id": item.id,
+        "export_id": export.id,
     }
 
 
@@ -555,6 +623,13 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
         SessionAttendee,
         StrategySession,
     )
+    from saas.models.capability import (
+        Assessment,
+        LearningBudget,
+        LearningItem,
+        Skill,
+        TeamMember,
+    )
 
     def rows(*columns: Any) -> list[tuple[Any, ...]]:
         model = columns[0].class_
@@ -584,6 +659,13 @@ def _brand_content(agency_id: int) -> dict[str, Any]:
             StrategySession.sequence,
         ),
         "session_attendees": rows(SessionAttendee.id, SessionAttendee.email),
+        "skills": rows(Skill.id, Skill.key, Skill.name_en, Skill.name_ar, Skill.retired),
+        "team_members": rows(TeamMember.id, TeamMember.name, TeamMember.active),
+        "assessments": rows(Assessment.id, Assessment.rating),
+        "learning_budgets": rows(LearningBudget.id, LearningBudget.hours_per_person_per_month),
+        "learning_items": rows(
+            LearningItem.id, LearningItem.title, LearningItem.status, LearningItem.hours
+        ),
     }
 
 

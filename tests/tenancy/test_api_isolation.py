@@ -24,6 +24,10 @@ from tests.tenancy._matrix import (
 API_ROUTES = [r for r in discover(routes_only_app()) if r.is_api]
 ID_ROUTES = [r for r in API_ROUTES if ID_ARGUMENTS.intersection(r.arguments)]
 BRAND_GETS = [r for r in ID_ROUTES if "brand_id" in r.arguments and r.method == "GET"]
+# The control below can only succeed where the brand is the one row the URL names: a nested
+# row (``/brands/{brand_id}/team/{member_id}``) is seeded in Alpha's other brand, so it is
+# foreign to both controls by construction.
+BRAND_ONLY_GETS = [r for r in BRAND_GETS if ID_ARGUMENTS.intersection(r.arguments) == {"brand_id"}]
 TOKEN_ROUTES = [r for r in API_ROUTES if CAPABILITY_ARGUMENTS.intersection(r.arguments)]
 
 
@@ -71,7 +75,7 @@ def test_client_leader_token_gets_not_found_for_a_brand_outside_their_scope(matr
     assert "Alpha Brand Two" not in resp.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("route", BRAND_GETS, ids=str)
+@pytest.mark.parametrize("route", BRAND_ONLY_GETS, ids=str)
 def test_the_same_request_for_own_brand_succeeds(matrix: Matrix, route):
     """The control: the 404s above come from tenancy, not from a broken route."""
     bravo = matrix.bravo

@@ -15,6 +15,7 @@ GLOBAL_MODELS = {
     "User": "a person may belong to several agencies; roles live in Membership",
     "OneTimeToken": "belongs to one user (password reset, magic link), looked up by hash",
     "UserSession": "one signed-in browser of one user; a session spans the agencies of its user",
+    "RecoveryCode": "a two-factor recovery code: the second factor belongs to the person",
     "NotificationPreference": "one person's choice of product emails, the same in every agency",
     "BillingEvent": (
         "a Stripe webhook event, stored before its agency is known; matched to one by the "

@@ -204,7 +204,8 @@ def list_revisions(plan_id: int) -> RevisionList:
     summary=(
         "Save the plan's whole content into its working draft: 201 when the save starts a "
         "new revision (the cycle's draft after changes were requested, or a re-submission "
-        "while the plan waits for its review), 200 when it updates the draft in place"
+        "while the plan waits for its review), 200 when it updates the draft in place; "
+        "409 `edit_conflict` when `version` is not the saved one"
     ),
     tags=TAGS,
     permission="plan.draft",
@@ -228,6 +229,7 @@ def create_revision(plan_id: int, data: RevisionCreate) -> tuple[PlanOut, int]:
         period_start=data.period_start,
         period_end=data.period_end,
         note=data.note,
+        expected_version=data.version,
     )
     return _full(plan, revision), 200 if revision.id == before_id else 201
 
@@ -235,7 +237,10 @@ def create_revision(plan_id: int, data: RevisionCreate) -> tuple[PlanOut, int]:
 @endpoint(
     "/plans/<int:plan_id>/transitions",
     "POST",
-    summary="Move a plan through its workflow (403 for the wrong role, 409 from this status)",
+    summary=(
+        "Move a plan through its workflow (403 for the wrong role, 409 from this status, "
+        "409 `edit_conflict` when `version` is not the saved one)"
+    ),
     tags=TAGS,
     permission="plan.view",
     body=TransitionIn,
@@ -244,7 +249,7 @@ def create_revision(plan_id: int, data: RevisionCreate) -> tuple[PlanOut, int]:
 )
 def transition_plan(plan_id: int, data: TransitionIn) -> PlanSummary:
     plan = _plan(plan_id)
-    plans_service.transition(plan, data.to, g.membership)
+    plans_service.transition(plan, data.to, g.membership, expected_version=data.version)
     return plan_summary_json(plan)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from saas.api.schemas import Number, Page, ServiceCheckedId, UtcDateTime
 from saas.domain.plan_workflow import STATUSES
@@ -24,6 +24,22 @@ Objective = Literal[OBJECTIVES]  # type: ignore[valid-type]
 Kpi = Literal[KPIS]  # type: ignore[valid-type]
 CalendarStatus = Literal[CALENDAR_STATUSES]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+VERSION_MAX = 2**31 - 1  # the column is a 32-bit integer
+
+
+def _expected_version() -> Any:
+    return Field(
+        default=None,
+        ge=1,
+        le=VERSION_MAX,
+        description=(
+            "The plan's `version` this change was made from (optional). When the plan has "
+            "been saved since, nothing changes and the answer is 409 with error.code "
+            "`edit_conflict` and error.current_version; without it, the change applies to "
+            "the current version"
+        ),
+    )
 
 
 class CampaignIn(BaseModel):
@@ -93,6 +109,7 @@ class RevisionCreate(BaseModel):
     period_start: date | None = None
     period_end: date | None = None
     note: StrictStr | None = Field(default=None, max_length=plans_service.NOTE_MAX)
+    version: StrictInt | None = _expected_version()
     campaigns: list[CampaignIn] = Field(
         default_factory=list, max_length=plans_service.MAX_CAMPAIGNS
     )
@@ -105,6 +122,7 @@ class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: Status
+    version: StrictInt | None = _expected_version()
 
 
 class CampaignOut(BaseModel):
@@ -165,6 +183,12 @@ class PlanSummary(BaseModel):
     owner_id: int | None
     reviewer_membership_id: int | None
     submitted_at: UtcDateTime | None
+    version: int = Field(
+        description=(
+            "Moves on by one with every save and transition; send it back with a change "
+            "to be told (409 `edit_conflict`) when someone else saved in between"
+        )
+    )
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

@@ -33,6 +33,7 @@ from saas.domain.alignment.rules import (
     STORY_KPI,
     Effective,
     effective,
+    skills_needed,
 )
 from saas.domain.alignment.scoring import score_findings
 from saas.domain.alignment.types import (
@@ -393,6 +394,19 @@ def _check_customer_care_missing(ctx: _Context, cfg: Effective) -> Iterator[_Raw
     yield _Raw("customer_care_missing", None, None, {"campaigns": len(ctx.campaigns)})
 
 
+def _check_capability_gap(ctx: _Context, cfg: Effective) -> Iterator[_Raw]:
+    team = ctx.plan.team_skills
+    if team is None:
+        return  # no team recorded: nothing to compare the plan with
+    threshold = int(cfg.params["min_rating"])
+    for c in ctx.campaigns:
+        for skill in skills_needed(c.networks, c.format, c.objective, c.budget):
+            rating = int(team.get(skill, 0) or 0)
+            if rating < threshold:
+                params = _campaign_params(c, skill=skill, rating=rating, threshold=threshold)
+                yield _Raw("capability_gap", c.id, None, params)
+
+
 _CHECKS = (
     ("campaign_without_goal", _check_campaign_without_goal),
     ("goal_uncovered", _check_goal_uncovered),
@@ -408,6 +422,7 @@ _CHECKS = (
     ("engagers_unknown", _check_engagers_unknown),
     ("calendar_gap", _check_calendar_gap),
     ("customer_care_missing", _check_customer_care_missing),
+    ("capability_gap", _check_capability_gap),
 )
 assert [rule for rule, _ in _CHECKS] == list(RULES), "every rule has exactly one check"
 

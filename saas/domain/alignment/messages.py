@@ -127,6 +127,50 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "community_growth": "نمو المجتمع",
         },
     },
+    "skill": {
+        "en": {
+            "strategy_planning": "strategy planning",
+            "campaign_planning": "campaign planning",
+            "analytics_reporting": "analytics and reporting",
+            "content_creation": "content creation",
+            "short_video": "short video",
+            "community_management": "community management",
+            "customer_care": "customer care",
+            "social_commerce": "social commerce",
+            "paid_social": "paid social",
+            "tiktok": "TikTok",
+            "instagram": "Instagram",
+            "linkedin": "LinkedIn",
+            "x": "X",
+            "youtube": "YouTube",
+            "facebook": "Facebook",
+            "snapchat": "Snapchat",
+            "pinterest": "Pinterest",
+            "threads": "Threads",
+            "whatsapp": "WhatsApp",
+        },
+        "ar": {
+            "strategy_planning": "التخطيط الاستراتيجي",
+            "campaign_planning": "تخطيط الحملات",
+            "analytics_reporting": "التحليلات والتقارير",
+            "content_creation": "صناعة المحتوى",
+            "short_video": "الفيديو القصير",
+            "community_management": "إدارة المجتمع",
+            "customer_care": "خدمة العملاء",
+            "social_commerce": "التجارة عبر منصات التواصل",
+            "paid_social": "الإعلانات المدفوعة",
+            "tiktok": "تيك توك",
+            "instagram": "إنستغرام",
+            "linkedin": "لينكدإن",
+            "x": "إكس",
+            "youtube": "يوتيوب",
+            "facebook": "فيسبوك",
+            "snapchat": "سناب شات",
+            "pinterest": "بنترست",
+            "threads": "ثريدز",
+            "whatsapp": "واتساب",
+        },
+    },
     "priority": {
         "en": {"high": "high", "medium": "medium", "low": "low"},
         "ar": {"high": "عالية", "medium": "متوسطة", "low": "منخفضة"},
@@ -158,6 +202,7 @@ _PARAM_KINDS = {
     "format": "format",
     "priority": "priority",
     "missing": "measure",
+    "skill": "skill",
 }
 # User-entered names: isolated so they keep their own direction.
 _USER_TEXT = ("campaign", "goal", "audience")
@@ -186,6 +231,7 @@ RULE_NAMES: dict[str, dict[str, str]] = {
     "engagers_unknown": {"en": "Engagers unknown", "ar": "المتفاعلون غير معروفين"},
     "calendar_gap": {"en": "Gap in the content calendar", "ar": "فجوة في روزنامة المحتوى"},
     "customer_care_missing": {"en": "No customer care", "ar": "لا توجد خدمة عملاء"},
+    "capability_gap": {"en": "Capability gap", "ar": "فجوة في القدرات"},
 }
 
 DESCRIPTIONS: dict[str, dict[str, str]] = {
@@ -265,6 +311,13 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "response-time KPI.",
         "ar": "يجب أن تجيب الخطة عن الأسئلة والشكاوى: بحملة لخدمة العملاء أو بمؤشر أداء لزمن "
         "الاستجابة.",
+    },
+    "capability_gap": {
+        "en": "The team must have the skills each campaign needs (its networks, format, "
+        "objective and paid budget): someone rated at least 2 of 4 (practising with help) "
+        "by default.",
+        "ar": "يجب أن يملك الفريق المهارات التي تحتاجها كل حملة (منصاتها وصيغتها وهدفها "
+        "وميزانيتها المدفوعة): عضو واحد على الأقل بتقييم 2 من 4 (يمارسها بمساعدة) افتراضيًا.",
     },
 }
 
@@ -530,6 +583,26 @@ CATALOGUE: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
                 "يسأل الناس ويشتكون على منصات التواصل سواء خططت لذلك أم لا، وإن لم يجدوا ردًا "
                 "اتجهوا إلى المنافسين على مرأى من الآخرين. أضف حملة لخدمة العملاء بهدف لزمن "
                 "الاستجابة، أو اجعل زمن الاستجابة مؤشر الأداء الرئيسي لحملة قائمة.",
+            ),
+        }
+    },
+    "capability_gap": {
+        "default": {
+            "en": (
+                "Campaign {campaign} needs the skill {skill}, but the team's strongest rating "
+                "in it is {rating} of 4 (the minimum is {threshold}).",
+                "A plan the team cannot deliver fails however well it is aligned. Close the "
+                "gap in {skill} before the campaign starts: book a partner-led session, send "
+                "someone on a course, let them shadow an expert on a live campaign, or change "
+                "the plan to use skills the team already has.",
+            ),
+            "ar": (
+                "تحتاج الحملة {campaign} إلى مهارة {skill}، لكن أعلى تقييم لدى الفريق فيها "
+                "{rating} من 4 (الحد الأدنى {threshold}).",
+                "الخطة التي لا يستطيع الفريق تنفيذها تفشل مهما كانت متوائمة. أغلق الفجوة في "
+                "مهارة {skill} قبل بدء الحملة: احجز جلسة يقودها الشريك، أو أرسل أحد أعضاء "
+                "الفريق إلى دورة تدريبية، أو دعه يرافق خبيرًا في حملة جارية، أو عدّل الخطة "
+                "لتعتمد على مهارات يملكها الفريق.",
             ),
         }
     },

@@ -55,6 +55,32 @@ DEFAULT_DURATION_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType(
     }
 )
 
+# The skills a campaign needs (capability_gap), by the keys of the default skills catalogue.
+# Each network needs the skill of the same key; the other rows add skills by format,
+# objective and paid budget.  Planning skills (strategy_planning, campaign_planning) are not
+# asked per campaign: the partner works on them with the team in the review itself.
+SKILL_FOR_FORMAT: Mapping[str, str] = MappingProxyType(
+    {
+        "short_video": "short_video",
+        "story": "short_video",
+        "live": "short_video",
+        "long_video": "content_creation",
+        "post": "content_creation",
+        "carousel": "content_creation",
+        "ad": "paid_social",
+        "message": "community_management",
+    }
+)
+SKILL_FOR_OBJECTIVE: Mapping[str, str] = MappingProxyType(
+    {
+        "customer_care": "customer_care",
+        "community": "community_management",
+        "conversions": "social_commerce",
+    }
+)
+PAID_SKILL = "paid_social"  # any budget above zero
+SKILL_LEVELS = (0, 1, 2, 3, 4)  # none, aware, practising with help, independent, can teach
+
 STORY_FORMAT = "story"
 CUSTOMER_CARE_OBJECTIVE = "customer_care"
 RESPONSE_TIME_KPI = "response_time"
@@ -95,6 +121,7 @@ _RULE_LIST = (
     Rule("engagers_unknown", "campaign", "info"),
     Rule("calendar_gap", "campaign", "warning", params={"max_gap_days": 14}),
     Rule("customer_care_missing", "plan", "warning"),
+    Rule("capability_gap", "campaign", "warning", params={"min_rating": 2}),
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in _RULE_LIST})
@@ -109,6 +136,19 @@ class Effective:
     severity: str | None  # None: the rule's own default (goal_uncovered: by priority)
     weight: float
     params: Mapping[str, Any]
+
+
+def skills_needed(
+    networks: tuple[str, ...], fmt: str, objective: str, budget: float | None
+) -> tuple[str, ...]:
+    """The skill keys a campaign needs, sorted: its networks, format, objective and ads."""
+    needed = set(networks)
+    for skill in (SKILL_FOR_FORMAT.get(fmt), SKILL_FOR_OBJECTIVE.get(objective)):
+        if skill:
+            needed.add(skill)
+    if budget is not None and _is_number(budget) and budget > 0:
+        needed.add(PAID_SKILL)
+    return tuple(sorted(needed))
 
 
 def effective(rule_id: str, settings: Settings | None) -> Effective:
@@ -131,6 +171,10 @@ def effective(rule_id: str, settings: Settings | None) -> Effective:
         value = given.get("max_gap_days")
         if _is_number(value) and value >= 1:
             params["max_gap_days"] = int(value)
+    elif rule_id == "capability_gap":
+        value = given.get("min_rating")
+        if _is_number(value) and 1 <= value <= 4:
+            params["min_rating"] = int(value)
     elif rule_id == "duration_out_of_range":
         ranges = {k: tuple(v) for k, v in DEFAULT_DURATION_RANGES.items()}
         for objective, pair in sorted((given.get("ranges") or {}).items()):
@@ -164,6 +208,8 @@ def validate_settings(settings: Settings) -> dict[str, str]:
                 problems[key] = "unknown parameter"
             elif name == "threshold_percent" and not (_is_number(value) and 0 <= value <= 100):
                 problems[key] = "must be a percentage from 0 to 100"
+            elif name == "min_rating" and not (_is_number(value) and 1 <= value <= 4):
+                problems[key] = "must be a rating from 1 to 4"
             elif name == "max_gap_days" and not (_is_number(value) and 1 <= value <= 366):
                 problems[key] = "must be a number of days from 1 to 366"
             elif name == "ranges":

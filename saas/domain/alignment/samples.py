@@ -100,6 +100,26 @@ def _every(days: int, start: date, end: date, network: str, fmt: str, key: str |
     return items
 
 
+_ALL_SKILLS = (
+    "content_creation",
+    "short_video",
+    "community_management",
+    "customer_care",
+    "social_commerce",
+    "paid_social",
+    "instagram",
+    "tiktok",
+    "x",
+    "facebook",
+    "linkedin",
+    "youtube",
+    "snapchat",
+    "pinterest",
+    "threads",
+    "whatsapp",
+)
+
+
 def broken_plan() -> tuple[list[GoalIn], list[AudienceIn], PlanIn]:
     """Breaks every rule at least once; the engine's verdict is ``misaligned``."""
     campaigns = (
@@ -169,7 +189,9 @@ def broken_plan() -> tuple[list[GoalIn], list[AudienceIn], PlanIn]:
         CalendarItemIn(date(2026, 5, 13), "facebook", "carousel", "family-offers"),
         CalendarItemIn(date(2026, 5, 20), "facebook", "carousel", "family-offers"),
     )
-    plan = PlanIn(PERIOD_START, PERIOD_END, campaigns, calendar)
+    # The team is strong everywhere except short video (capability_gap on the short videos).
+    team = {skill: 3 for skill in _ALL_SKILLS} | {"short_video": 1}
+    plan = PlanIn(PERIOD_START, PERIOD_END, campaigns, calendar, team_skills=team)
     # No customer-care campaign, no response-time KPI; "Answer every customer" (high) uncovered.
     return goals(), _audiences(engagers_known=False), plan
 

@@ -5,6 +5,7 @@ The review service maps ORM rows to these; the engine never sees a database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,6 +72,9 @@ class PlanIn:
     period_end: date
     campaigns: tuple[CampaignIn, ...]
     calendar: tuple[CalendarItemIn, ...] = ()
+    # Skill key -> the team's strongest counted rating (0-4); a skill nobody is rated in is
+    # absent.  None: the brand has no team recorded, so capability_gap stays silent.
+    team_skills: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ time-boxed agenda that fits.  The order, for people who will argue with it:
 2. **decisions pending** from earlier sessions (they were promised an answer);
 3. **action items** from earlier sessions still open, **overdue** ones first;
 4. company goals **behind**, then goals **at risk** (the rule of ``saas.domain.progress``);
-5. open **findings** of the latest review of each plan, most serious first;
-6. **plans waiting for approval** (submitted or in review);
-7. a **closing** of a few minutes (decisions and next steps).
+5. **capability gaps** that put a high-priority goal at risk (the team lacks a skill the
+   current plan needs), the lowest-rated first;
+6. open **findings** of the latest review of each plan, most serious first;
+7. **plans waiting for approval** (submitted or in review);
+8. a **closing** of a few minutes (decisions and next steps).
 
 Within a tier the bigger weight comes first (days overdue, points behind, days waiting);
 ties keep the input order.  Every item gets at least ``MIN_MINUTES``; the time left after
@@ -35,7 +37,8 @@ ACTION_ITEM = "action_item"
 GOAL = "goal"
 FINDING = "finding"
 PLAN = "plan"
-SOURCE_KINDS = (GOAL, FINDING, PLAN, ACTION_ITEM, DECISION)
+CAPABILITY = "capability"  # source_id: the skill of the agency's catalogue
+SOURCE_KINDS = (GOAL, FINDING, PLAN, ACTION_ITEM, DECISION, CAPABILITY)
 
 # Structural entries: no source of their own.
 OPENING = "opening"
@@ -50,6 +53,7 @@ OVERDUE_ACTION = "overdue_action"
 OPEN_ACTION = "open_action"
 GOAL_BEHIND = "goal_behind"
 GOAL_AT_RISK = "goal_at_risk"
+CAPABILITY_GAP = "capability_gap"
 OPEN_FINDING = "open_finding"
 PLAN_WAITING = "plan_waiting"
 REASONS = (
@@ -58,6 +62,7 @@ REASONS = (
     OPEN_ACTION,
     GOAL_BEHIND,
     GOAL_AT_RISK,
+    CAPABILITY_GAP,
     OPEN_FINDING,
     PLAN_WAITING,
 )
@@ -68,6 +73,7 @@ _KIND_OF = {
     OPEN_ACTION: ACTION_ITEM,
     GOAL_BEHIND: GOAL,
     GOAL_AT_RISK: GOAL,
+    CAPABILITY_GAP: CAPABILITY,
     OPEN_FINDING: FINDING,
     PLAN_WAITING: PLAN,
 }
@@ -79,6 +85,7 @@ _BASE_MINUTES = {
     OPEN_ACTION: 3,
     GOAL_BEHIND: 8,
     GOAL_AT_RISK: 6,
+    CAPABILITY_GAP: 6,
     OPEN_FINDING: 5,
     PLAN_WAITING: 8,
     DISCUSSION: 10,
@@ -87,7 +94,7 @@ _BASE_MINUTES = {
 
 # At most this many items of a reason are drafted; the rest count in the overflow entry.  A
 # review can raise a score of findings, and leadership's time goes to the worst few.
-MAX_PER_REASON = {OPEN_FINDING: 5}
+MAX_PER_REASON = {OPEN_FINDING: 5, CAPABILITY_GAP: 3}
 
 MIN_MINUTES = 3  # no item is shorter than this when drafted
 MAX_ITEM_MINUTES = 60  # nor longer than an hour, however long the session

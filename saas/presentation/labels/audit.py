@@ -25,6 +25,17 @@ ACTION_LABELS = {
     "token.revoked": _l("Revoked an API token"),
     "user.profile_updated": _l("Updated their profile"),
     "user.password_changed": _l("Changed their password"),
+    "auth.password_verified": _l("Entered their password (code still to come)"),
+    "auth.magic_link_used": _l("Opened a sign-in link (code still to come)"),
+    "auth.two_factor_failed": _l("Entered a wrong two-factor code"),
+    "account.two_factor_enabled": _l("Turned on two-factor sign-in"),
+    "account.two_factor_disabled": _l("Turned off two-factor sign-in"),
+    "account.recovery_codes_replaced": _l("Made new recovery codes"),
+    "agency.two_factor_required": _l("Required two-factor sign-in for the agency"),
+    "agency.two_factor_optional": _l("Stopped requiring two-factor sign-in"),
+    "account.email_change_requested": _l("Asked to change their email address"),
+    "account.email_changed": _l("Changed their email address"),
+    "account.deleted": _l("Deleted their account"),
     # brands and people
     "brand.created": _l("Created a brand"),
     "brand.updated": _l("Edited a brand"),
@@ -38,6 +49,8 @@ ACTION_LABELS = {
     "invitation.resent": _l("Resent an invitation"),
     "member.role_changed": _l("Changed a member's role"),
     "member.removed": _l("Removed a member"),
+    "member.left": _l("Left the agency"),
+    "member.ownership_transferred": _l("Made a member owner (ownership transfer)"),
     # goals, audiences, methodology
     "goal.created": _l("Added a company goal"),
     "goal.updated": _l("Edited a company goal"),
@@ -84,6 +97,9 @@ ACTION_LABELS = {
     "review.completed": _l("Completed a review"),
     # reports
     "report.requested": _l("Requested a report"),
+    # the agency's data export
+    "export.requested": _l("Requested an export of the agency's data"),
+    "export.downloaded": _l("Downloaded an export of the agency's data"),
     "report.ready": _l("A report was ready"),
     "report.failed": _l("A report could not be made"),
     "report.requeued": _l("Queued a report again"),
@@ -97,6 +113,19 @@ ACTION_LABELS = {
     "report_schedule.updated": _l("Changed a report schedule"),
     "report_schedule.deactivated": _l("Stopped a report schedule"),
     "report_schedule.ran": _l("A scheduled report was requested"),
+    # team capability
+    "skill.added": _l("Added a skill to the catalogue"),
+    "skill.renamed": _l("Renamed a skill"),
+    "skill.retired": _l("Retired a skill"),
+    "skill.restored": _l("Restored a skill"),
+    "team_member.added": _l("Added a team member"),
+    "team_member.updated": _l("Changed a team member"),
+    "assessment.added": _l("Recorded an assessment"),
+    "learning_budget.set": _l("Recorded a learning budget"),
+    "learning_item.created": _l("Planned a learning item"),
+    "learning_item.updated": _l("Changed a learning item"),
+    "learning_item.done": _l("Marked a learning item done"),
+    "learning_item.dropped": _l("Dropped a learning item"),
 }
 
 # ``AuditEvent.object_type`` is the model's class name.
@@ -121,8 +150,14 @@ OBJECT_LABELS = {
     "Report": _l("Report"),
     "ReportShare": _l("Report share link"),
     "ReportSchedule": _l("Report schedule"),
+    "Export": _l("Data export"),
     "NotificationPreference": _l("Notification setting"),
     "StrategySession": _l("Strategy session"),
+    "Skill": _l("Skill"),
+    "TeamMember": _l("Team member"),
+    "Assessment": _l("Assessment"),
+    "LearningBudget": _l("Learning budget"),
+    "LearningItem": _l("Learning item"),
 }
 
 

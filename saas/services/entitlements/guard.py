@@ -40,6 +40,9 @@ EXEMPT_ENDPOINTS = frozenset(
         # API tokens: reading and exporting over the API stays possible.
         "settings.tokens",
         "settings.token_revoke",
+        # The agency's data stays its own: exporting it is never blocked.
+        "settings.exports",
+        "api.request_export_post",
         # Cutting access is never blocked.
         "members.remove",
         "members.revoke",

@@ -96,6 +96,15 @@ def _check_params(rule_id: str, params: Any, fields: dict[str, str]) -> dict[str
                 fields[key] = _("Enter a percentage from 0 to 100, or leave it empty to inherit.")
             elif number is not None:
                 clean[name] = number
+        elif name == "min_rating":
+            try:
+                rating = _whole_days(value)
+            except (TypeError, ValueError):
+                rating = math.nan
+            if rating is not None and not 1 <= rating <= 4:
+                fields[key] = _("Enter a rating from 1 to 4, or leave it empty to inherit.")
+            elif rating is not None:
+                clean[name] = int(rating)
         elif name == "ranges":
             ranges = _check_ranges(declared[name], value, key, fields)
             if ranges:

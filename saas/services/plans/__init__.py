@@ -15,8 +15,9 @@ change, so any two can be compared campaign by campaign (matched by ``key``);
 ``default_comparison`` picks the last reviewed one against the current one.
 
 One module per use case: ``data`` (the records and limits), ``checks`` (validation),
-``queries`` (loading), ``revisions`` (writing), ``transitions`` (the workflow) and ``diff``
-(comparing).  Import from this package; the modules are its inside.
+``queries`` (loading), ``revisions`` (writing), ``transitions`` (the workflow), ``diff``
+(comparing) and ``versions`` (optimistic concurrency: a save from a stale ``version`` is an
+``EditConflict``).  Import from this package; the modules are its inside.
 """
 
 from saas.services.plans.checks import validate_campaigns
@@ -57,6 +58,7 @@ from saas.services.plans.queries import (
 )
 from saas.services.plans.revisions import create_plan, save_revision
 from saas.services.plans.transitions import available_transitions, transition
+from saas.services.plans.versions import EditConflict, claim_version, parse_version, reload
 
 __all__ = [
     "BRIEF_MAX",
@@ -76,12 +78,14 @@ __all__ = [
     "VIEW_ROLES",
     "CalendarItemData",
     "CampaignData",
+    "EditConflict",
     "RevisionRow",
     "available_transitions",
     "brand_audiences",
     "brand_goals",
     "calendar_counts",
     "campaign_dict",
+    "claim_version",
     "compare",
     "create_plan",
     "current_revision",
@@ -89,7 +93,9 @@ __all__ = [
     "get_plan",
     "get_revision",
     "load_revision",
+    "parse_version",
     "plans_query",
+    "reload",
     "revision_counts",
     "revision_data",
     "revision_dict",

@@ -32,6 +32,7 @@ from saas.services.errors import Conflict
 from saas.services.plans.checks import check_title, clean_content, fail
 from saas.services.plans.data import NOTE_MAX, CalendarItemData, CampaignData
 from saas.services.plans.queries import current_revision, get_revision, load_revision
+from saas.services.plans.versions import claim_version
 from saas.transactions import use_case
 from tenants.models import utcnow
 
@@ -171,18 +172,21 @@ def save_revision(
     period_start: date | None = None,
     period_end: date | None = None,
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> PlanRevision:
     """Save the plan's whole content into its working draft (see the module docstring).
 
     Edits the draft in place when there is one; otherwise creates revision N+1: the next
     cycle's draft, or (while the plan waits for its review) a frozen re-submission.  Never
-    edits a frozen revision.
+    edits a frozen revision.  ``expected_version`` is the plan version the person edited
+    (``EditConflict`` when it is no longer the saved one; see ``versions``).
     """
     if plan.status not in workflow.EDITABLE:
         raise Conflict(
             _("A plan that is in review, approved or archived cannot be changed."),
             code="plan_not_editable",
         )
+    claim_version(plan, expected_version)  # first write: the plan's row lock on PostgreSQL
     current = current_revision(plan)
     errors: dict[str, str] = {}
     clean_title = check_title(title if title is not None else current.title, errors)

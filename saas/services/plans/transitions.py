@@ -18,6 +18,7 @@ from saas.models import Plan, PlanRevision, Review
 from saas.services import audit, notifications
 from saas.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from saas.services.plans.queries import current_revision
+from saas.services.plans.versions import claim_version
 from saas.transactions import use_case
 from tenants.models import utcnow
 
@@ -62,11 +63,19 @@ def _refusal(reason: str, to: str) -> ServiceError:
 
 
 @use_case
-def transition(plan: Plan, to: str, membership: Any, *, via_review: bool = False) -> Plan:
+def transition(
+    plan: Plan,
+    to: str,
+    membership: Any,
+    *,
+    via_review: bool = False,
+    expected_version: int | None = None,
+) -> Plan:
     """Move the plan to status ``to`` if the workflow lets this member, and audit it.
 
     ``Forbidden`` when the role (or authorship) does not allow it, ``Conflict`` when the
-    move does not exist from the current status or needs a review / a new revision first.
+    move does not exist from the current status or needs a review / a new revision first,
+    ``EditConflict`` when the plan changed since ``expected_version`` (see ``versions``).
     """
     if to not in workflow.STATUSES:
         raise ValidationFailed(_("Unknown status."), {"to": _("Choose a status from the list.")})
@@ -86,6 +95,7 @@ def transition(plan: Plan, to: str, membership: Any, *, via_review: bool = False
     )
     if reason is not None:
         raise _refusal(reason, to)
+    claim_version(plan, expected_version)
     previous = plan.status
     if to == "submitted":
         # Submitting freezes the cycle's draft: its number is the next submitted revision.

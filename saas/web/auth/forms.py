@@ -77,3 +77,19 @@ class ResetPasswordForm(TandemForm):
 
 class ConfirmForm(TandemForm):
     """An empty form: a button and its CSRF token (magic-link confirmation)."""
+
+
+class TwoFactorForm(TandemForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "required": True,
+            "maxlength": 32,
+            "dir": "ltr",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+        },
+    )

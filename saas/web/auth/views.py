@@ -30,7 +30,8 @@ from flask_wtf import FlaskForm
 from saas.extensions import limiter
 from saas.i18n import LANGUAGES
 from saas.i18n import gettext as _
-from saas.services import accounts
+from saas.services import account as account_service
+from saas.services import accounts, two_factor
 from saas.services.errors import Gone, ServiceError
 from saas.web.auth.forms import (
     ConfirmForm,
@@ -39,8 +40,9 @@ from saas.web.auth.forms import (
     MagicLinkRequestForm,
     ResetPasswordForm,
     SignupForm,
+    TwoFactorForm,
 )
-from saas.web.auth.signin import start_session
+from saas.web.auth.signin import PENDING_KEY, SETUP_KEY, begin_sign_in, pending, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -101,6 +103,30 @@ _links_per_account = limiter.limit(
     methods=["POST"],
     scope="links-account",
 )
+
+
+def _pending_key() -> str:
+    """Second-factor attempts count per person being signed in *and* IP (as passwords do),
+    and per person across every IP (``_two_factor_per_person``)."""
+    data = session.get(PENDING_KEY)
+    uid = data.get("uid") if isinstance(data, dict) else None
+    return f"tfa:{uid}"
+
+
+_two_factor_per_account = limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+    key_func=lambda: f"{_pending_key()}|{_ip_key()}",
+    methods=["POST"],
+    deduct_when=_attempt_failed,
+    scope="two-factor-account",
+)
+_two_factor_per_person = limiter.limit(
+    _config_limit("TWO_FACTOR_LIMIT_PER_PERSON", "20 per hour"),
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_attempt_failed,
+    scope="two-factor-person",
+)
 _signup_per_ip = limiter.limit(
     _config_limit("SIGNUP_LIMIT_PER_IP", "20 per hour"),
     key_func=_ip_key,
@@ -121,6 +147,8 @@ def _too_many_requests(_err: Exception) -> tuple[str, int]:
         return render_template("auth/forgot.html", form=ForgotPasswordForm(), error=message), 429
     if request.endpoint == "auth.signup":
         return render_template("auth/signup.html", form=SignupForm(), error=message), 429
+    if request.endpoint == "auth.two_factor":
+        return render_template("auth/two_factor.html", form=TwoFactorForm(), error=message), 429
     return _render_login(error=message, status=429)
 
 
@@ -231,8 +259,14 @@ def login() -> ResponseReturnValue:
         return _render_login(form, error=exc.message, status=401)
     except ServiceError as exc:
         return _render_login(form, error=exc.message, status=exc.status)
-    start_session(membership.user, membership.agency_id, remember=bool(form.remember.data))
-    return redirect(_after_sign_in())
+    challenge = begin_sign_in(
+        membership.user,
+        membership.agency_id,
+        remember=bool(form.remember.data),
+        method="password",
+        next_path=_next_path(),
+    )
+    return challenge or redirect(_after_sign_in())
 
 
 @bp.route("/logout", methods=["POST"])
@@ -310,7 +344,17 @@ def reset_password(token: str) -> ResponseReturnValue:
             except ServiceError as exc:
                 error = _apply_errors(form, exc)
             else:
-                start_session(membership.user, membership.agency_id)
+                challenge = begin_sign_in(
+                    membership.user,
+                    membership.agency_id,
+                    method="password_reset",
+                    next_path=_next_path(),
+                )
+                if challenge is not None:
+                    flash(
+                        _("Your password has been changed. Enter your code to sign in."), "success"
+                    )
+                    return challenge
                 flash(_("Your password has been changed. You are signed in."), "success")
                 return redirect(_after_sign_in())
     return (
@@ -354,11 +398,97 @@ def magic_link(token: str) -> ResponseReturnValue:
             return _link_invalid("link", exc)
         except ServiceError as exc:
             return _render_login(error=exc.message, status=exc.status)
-        start_session(membership.user, membership.agency_id)
-        return redirect(_after_sign_in())
+        challenge = begin_sign_in(
+            membership.user, membership.agency_id, method="magic_link", next_path=_next_path()
+        )
+        return challenge or redirect(_after_sign_in())
     return render_template(
         "auth/magic_confirm.html", form=form, user=user, next_path=_next_path() or ""
     )
+
+
+# --- the second factor ------------------------------------------------------------------
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"], endpoint="two_factor")
+@_login_per_ip
+@_two_factor_per_account
+@_two_factor_per_person
+def two_factor_challenge() -> ResponseReturnValue:
+    """The second step of signing in.  Nobody is signed in until the code is right."""
+    data = pending()
+    user = two_factor.pending_user(int(data["uid"]), str(data["ver"])) if data else None
+    if data is None or user is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 422
+        return render_template("auth/two_factor.html", form=form, error=None), status
+    try:
+        membership = two_factor.complete_sign_in(
+            user, int(data["agency"]), form.code.data or "", str(data.get("method") or "")
+        )
+    except two_factor.InvalidCode as exc:
+        form.code.data = ""
+        return render_template("auth/two_factor.html", form=form, error=exc.message), 401
+    except ServiceError as exc:
+        session.pop(PENDING_KEY, None)
+        return _render_login(error=exc.message, status=exc.status)
+    start_session(user, membership.agency_id, remember=bool(data.get("remember")))
+    return redirect(safe_next(data.get("next")) or url_for("dashboard.home"))
+
+
+# The endpoints a person who must set up two-factor sign-in may still reach.
+SETUP_ALLOWED = frozenset(
+    {
+        "static",
+        "settings.two_factor",
+        "settings.two_factor_start",
+        "settings.two_factor_confirm",
+    }
+)
+
+
+@bp.before_app_request
+def _two_factor_setup_first() -> ResponseReturnValue | None:
+    """While the agency requires two-factor sign-in and the person has none, every page
+    leads to setting it up (API tokens, checked in the API's own way, keep working)."""
+    if not session.get(SETUP_KEY):
+        return None
+    # The sign-in pages stay open, so a session that ended meanwhile can sign in again
+    # (which starts a new session and decides afresh).  Runs before the user is loaded.
+    if request.blueprint in {"api", "auth", "health"} or request.endpoint in SETUP_ALLOWED:
+        return None
+    return redirect(url_for("settings.two_factor"))
+
+
+# --- change of email ---------------------------------------------------------------------
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    """GET shows a button (mail scanners follow links); POST makes the change."""
+    try:
+        user = account_service.check_email_change(token)
+    except Gone as exc:
+        return _link_invalid("email", exc)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            account_service.confirm_email_change(token)
+        except Gone as exc:
+            return _link_invalid("email", exc)
+        except ServiceError as exc:
+            return render_template(
+                "auth/email_confirm.html", form=form, user=user, error=exc.message
+            ), exc.status
+        flash(_("Your email address is now %(email)s.", email=user.email), "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("settings.profile"))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/email_confirm.html", form=form, user=user, error=None)
 
 
 # --- language ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from saas.models import Brand
 from saas.models.reports import Report
 from saas.presentation import timezones
 from saas.presentation.decisions import for_template as decisions_for_template
-from saas.presentation.labels.goals import PROGRESS_BADGES, PROGRESS_LABELS
+from saas.presentation.labels.goals import PRIORITY_LABELS, PROGRESS_BADGES, PROGRESS_LABELS
 from saas.presentation.labels.plans import STATUS_BADGES, STATUS_LABELS
 from saas.presentation.labels.reports import LOCALE_LABELS as REPORT_LOCALE_LABELS
 from saas.presentation.labels.reports import STATUS_BADGES as REPORT_STATUS_BADGES
@@ -40,6 +40,8 @@ from saas.presentation.labels.reviews import VERDICT_BADGES, VERDICT_LABELS
 from saas.services import brands as brands_service
 from saas.services import reports as reports_service
 from saas.services import storage
+from saas.services.capability.assessments import LEVELS as SKILL_LEVELS
+from saas.services.capability.summary import capability_summary
 from saas.services.errors import ServiceError
 from saas.services.overview import brand_overview
 from saas.web.brands.forms import BrandEditForm, BrandForm, ConfirmForm, ConsultantsForm
@@ -124,6 +126,10 @@ def show(brand_id: int) -> ResponseReturnValue:
         "brands/show.html",
         brand=brand,
         overview=overview,
+        capability=capability_summary(brand, g.membership.role),
+        team_url=_team_url(brand),
+        SKILL_LEVELS=SKILL_LEVELS,
+        PRIORITY_LABELS=PRIORITY_LABELS,
         decisions=decisions_for_template(overview.decisions, str(get_locale())),
         PROGRESS_LABELS=PROGRESS_LABELS,
         PROGRESS_BADGES=PROGRESS_BADGES,
@@ -140,6 +146,13 @@ def show(brand_id: int) -> ResponseReturnValue:
         REPORT_STATUS_BADGES=REPORT_STATUS_BADGES,
         REPORT_LOCALE_LABELS=REPORT_LOCALE_LABELS,
     )
+
+
+def _team_url(brand: Brand) -> str | None:
+    """The brand's Team page, when the app has one (the capability blueprint)."""
+    if "capability.team" not in current_app.view_functions:
+        return None
+    return url_for("capability.team", brand_id=brand.id)
 
 
 @bp.route("/<int:brand_id>/edit", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from saas.i18n import lazy_gettext as _l
 from saas.models import Brand
 from saas.presentation.labels.plans import OBJECTIVE_LABELS
 from saas.presentation.labels.reviews import SEVERITY_BADGES
+from saas.presentation.lessons import lesson_for
 from saas.services import methodology
 from saas.services.errors import ServiceError
 from saas.web.common import current_role
@@ -35,6 +36,7 @@ bp = Blueprint("methodology", __name__)
 PARAM_LABELS = {
     "threshold_percent": _l("Minimum audience share (%)"),
     "max_gap_days": _l("Longest gap (days)"),
+    "min_rating": _l("Lowest team rating that passes (1–4)"),
     "ranges": _l("Duration in days, by objective"),
 }
 
@@ -266,3 +268,24 @@ def reset(brand_id: int) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("methodology.brand", brand_id=brand.id))
+
+
+# --- Lessons --------------------------------------------------------------------------------
+
+
+@bp.route("/methodology/lessons/<rule>")
+@login_required
+def lesson(rule: str) -> ResponseReturnValue:
+    """The lesson behind a rule's findings; anyone in the agency may read it (findings link
+    here for client team members too).  An unknown rule is a 404."""
+    found = lesson_for(rule) if rule in RULES else None
+    if found is None:
+        abort(404)
+    return render_template(
+        "methodology/lesson.html",
+        rule=rule,
+        lesson=found,
+        rule_title=_rule_name(rule),
+        description=_describe(rule),
+        can_view_methodology=current_role() in methodology.VIEW_ROLES,
+    )

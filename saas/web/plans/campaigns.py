@@ -20,10 +20,11 @@ from saas.i18n import gettext as _
 from saas.models import Campaign, Goal, Plan, PlanRevision
 from saas.services import plans as plans_service
 from saas.services.errors import ServiceError
-from saas.services.plans import CampaignData
+from saas.services.plans import CampaignData, EditConflict, parse_version
 from saas.web.common import require
 from saas.web.plans.common import bp, brand_of, load_plan, num, require_drafter, role
-from saas.web.plans.forms import ActionForm, CampaignForm
+from saas.web.plans.conflicts import conflict_view
+from saas.web.plans.forms import CampaignActionForm, CampaignForm
 
 GoalLinks = list[tuple[int, float | None]]
 
@@ -134,8 +135,24 @@ def _save_campaign(
         campaigns[index] = data
     try:
         return plans_service.save_revision(
-            plan, campaigns=campaigns, calendar=calendar, author=current_user
+            plan,
+            campaigns=campaigns,
+            calendar=calendar,
+            author=current_user,
+            expected_version=parse_version(form.version.data),
         )
+    except EditConflict as err:
+        # Both versions beside the form, their input kept; saving again is deliberate.
+        conflict = ctx["conflict"] = conflict_view(plan, err, data, key)
+        form.version.data = str(plan.version)
+        if conflict.campaign_id is not None:
+            ctx["form_action"] = url_for(
+                "plans.campaign_edit", plan_id=plan.id, campaign_id=conflict.campaign_id
+            )
+        elif key is not None:  # the other person removed it: saving again adds it back
+            conflict.saved_has_campaign = False
+            ctx["form_action"] = url_for("plans.campaign_new", plan_id=plan.id)
+        return None
     except ServiceError as err:
         _place_service_errors(form, ctx, err, index)
         return None
@@ -155,7 +172,12 @@ def _campaign_page(
         if _save_campaign(plan, form, ctx, index, key) is not None:
             flash(saved, "success")
             return _back_to_plan(plan)
-    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.version.data = str(plan.version)
+        form.key.data = campaign.key if campaign is not None else ""
+    status = 200
+    if request.method == "POST":
+        status = 409 if ctx.get("conflict") else 422
     return render_template(
         "plans/campaign_form.html", plan=plan, form=form, campaign=campaign, **ctx
     ), status
@@ -183,9 +205,9 @@ def campaign_edit(plan_id: int, campaign_id: int) -> ResponseReturnValue:
     if current is None:
         return _back_to_plan(plan)
     revision = plans_service.load_revision(current.id, with_calendar=False)
-    index = next((i for i, c in enumerate(revision.campaigns) if c.id == campaign_id), None)
+    index = _campaign_index(plan, revision.campaigns, campaign_id)
     if index is None:
-        abort(404)
+        return _campaign_gone(plan, current)
     campaign = revision.campaigns[index]
     form = CampaignForm(obj=campaign if request.method == "GET" else None)
     ctx = _campaign_form_context(plan, form) | {"current": current}
@@ -199,6 +221,37 @@ def campaign_edit(plan_id: int, campaign_id: int) -> ResponseReturnValue:
     return _campaign_page(plan, form, ctx, campaign, index, _("Campaign saved."))
 
 
+def _stale_post(plan: Plan) -> bool:
+    """A POST from a page opened on an older version of the plan."""
+    sent = parse_version(request.form.get("version"))
+    return request.method == "POST" and sent is not None and sent != plan.version
+
+
+def _campaign_index(plan: Plan, campaigns: list[Campaign], campaign_id: int) -> int | None:
+    """The campaign by id; from a stale form by its key (every save gives new ids)."""
+    index = next((i for i, c in enumerate(campaigns) if c.id == campaign_id), None)
+    key = request.form.get("key") if _stale_post(plan) else None
+    if index is None and key:
+        index = next((i for i, c in enumerate(campaigns) if c.key == key), None)
+    return index
+
+
+def _campaign_gone(plan: Plan, current: PlanRevision) -> ResponseReturnValue:
+    """An edit of a campaign the saved plan no longer has.  From a stale form it is a
+    conflict (someone removed it): their input comes back, saving again adds it as a new
+    campaign; otherwise the campaign simply does not exist."""
+    if not _stale_post(plan):
+        abort(404)
+    form = CampaignForm()
+    ctx = _campaign_form_context(plan, form) | {"current": current}
+    _save_campaign(plan, form, ctx, None, request.form.get("key") or None)  # stale: refused
+    if ctx.get("conflict") is None:  # the form itself did not validate
+        abort(404)
+    return render_template(
+        "plans/campaign_form.html", plan=plan, form=form, campaign=None, **ctx
+    ), 409
+
+
 @bp.route("/plans/<int:plan_id>/campaigns/<int:campaign_id>/delete", methods=["GET", "POST"])
 @require("plan.view")
 def campaign_delete(plan_id: int, campaign_id: int) -> ResponseReturnValue:
@@ -206,11 +259,17 @@ def campaign_delete(plan_id: int, campaign_id: int) -> ResponseReturnValue:
     if current is None:
         return _back_to_plan(plan)
     revision = plans_service.load_revision(current.id, with_calendar=True)
-    campaign = next((c for c in revision.campaigns if c.id == campaign_id), None)
-    if campaign is None:
+    index = _campaign_index(plan, revision.campaigns, campaign_id)
+    if index is None:
+        if _stale_post(plan):  # someone removed it already: nothing left to do
+            flash(_("Someone else already removed this campaign from the plan."), "info")
+            return _back_to_plan(plan)
         abort(404)
-    form = ActionForm()
+    campaign = revision.campaigns[index]
+    form = CampaignActionForm()
     if not form.validate_on_submit():
+        form.version.data = str(plan.version)
+        form.key.data = campaign.key
         return render_template(
             "plans/campaign_delete.html", plan=plan, campaign=campaign, form=form
         )
@@ -222,8 +281,28 @@ def campaign_delete(plan_id: int, campaign_id: int) -> ResponseReturnValue:
     ]
     try:
         plans_service.save_revision(
-            plan, campaigns=campaigns, calendar=calendar, author=current_user
+            plan,
+            campaigns=campaigns,
+            calendar=calendar,
+            author=current_user,
+            expected_version=parse_version(form.version.data),
         )
+    except EditConflict as err:
+        conflict = conflict_view(plan, err, None, key, removing=True)
+        form.version.data = str(plan.version)
+        if conflict.campaign_id is None:  # removed meanwhile by the other person
+            flash(_("Someone else already removed this campaign from the plan."), "info")
+            return _back_to_plan(plan)
+        return render_template(
+            "plans/campaign_delete.html",
+            plan=plan,
+            campaign=campaign,
+            form=form,
+            conflict=conflict,
+            form_action=url_for(
+                "plans.campaign_delete", plan_id=plan.id, campaign_id=conflict.campaign_id
+            ),
+        ), 409
     except ServiceError as err:
         flash(err.message, "error")
     else:

@@ -55,7 +55,7 @@ def compare(plan_id: int) -> ResponseReturnValue:
         diff=diff,
         history=history,
         reviewed_ids={row.revision.id for row in history if row.reviewed},
-        show_value=lambda field, value: _show_value(field, value, goals, audiences),
+        show_value=lambda field, value: show_value(field, value, goals, audiences),
     )
 
 
@@ -63,7 +63,7 @@ def _goal_name(goals: dict[int, Goal], ident: int) -> str:
     return goals[ident].title if ident in goals else f"#{ident}"
 
 
-def _show_value(
+def show_value(
     field: str, value: Any, goals: dict[int, Goal], audiences: dict[int, Audience]
 ) -> str:
     """A diff value as words: labels for ids, names for goals and audiences."""

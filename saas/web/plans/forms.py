@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     DecimalField,
     FloatField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,6 +32,20 @@ class ActionForm(TandemForm):
     """No fields: a POST button with its CSRF token (confirmations, transitions)."""
 
 
+class PlanActionForm(ActionForm):
+    """A button that changes a plan (a transition, a removal): it sends back the plan's
+    ``version`` the page showed, so a stale page is refused (409) instead of overwriting."""
+
+    version = HiddenField()
+
+
+class CampaignActionForm(PlanActionForm):
+    """Removing a campaign: also names it by key, which survives the saves that renumber
+    campaign ids."""
+
+    key = HiddenField()
+
+
 class PlanForm(TandemForm):
     title = StringField(_l("Title"), render_kw={"maxlength": plans_service.TITLE_MAX})
     period_start = DateField(
@@ -47,6 +62,11 @@ class CheckboxesField(SelectMultipleField):
 
 
 class CampaignForm(TandemForm):
+    # The plan version the form was opened on (see ``saas.services.plans.versions``).
+    version = HiddenField()
+    # The campaign's key: campaign ids change with every save, the key stays (a stale form
+    # still names its campaign).
+    key = HiddenField()
     name = StringField(_l("Campaign name"), render_kw={"maxlength": plans_service.NAME_MAX})
     networks = CheckboxesField(
         _l("Networks"),

@@ -17,14 +17,16 @@ from saas.domain import plan_workflow as workflow
 from saas.http import page_args, paginate
 from saas.i18n import gettext as _
 from saas.models import Plan
-from saas.presentation.labels.plans import STATUS_LABELS
+from saas.presentation.labels.plans import ACTION_LABELS, STATUS_LABELS
 from saas.services import plans as plans_service
 from saas.services import reviews as reviews_service
 from saas.services.errors import NotFound, ServiceError
+from saas.services.plans import EditConflict, parse_version
 from saas.web.common import allowed, require
 from saas.web.plans import campaigns, comparison
 from saas.web.plans.common import bp, brand_of, load_plan, require_drafter, role
-from saas.web.plans.forms import ActionForm, PlanForm
+from saas.web.plans.conflicts import transition_message
+from saas.web.plans.forms import PlanActionForm, PlanForm
 
 __all__ = ["bp", "campaigns", "comparison"]
 
@@ -120,7 +122,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         reviews=reviews_service.reviews_of_plan(plan, g.membership),
         can_open_review=(plan.status in ("submitted", "in_review") and allowed("review.conduct")),
         can_edit=workflow.can_edit(plan.status, role()),
-        action_form=ActionForm(),
+        action_form=PlanActionForm(version=str(plan.version)),
         is_current=True,
         **_revision_context(plan, current.id),
     )
@@ -153,12 +155,19 @@ def revision(plan_id: int, revision_id: int) -> ResponseReturnValue:
 @require("plan.view")
 def transition(plan_id: int) -> ResponseReturnValue:
     plan = load_plan(plan_id)
-    form = ActionForm()
+    form = PlanActionForm()
     if not form.validate_on_submit():
         abort(400)
     to = request.form.get("to", "")
     try:
-        plans_service.transition(plan, to, g.membership)
+        plans_service.transition(
+            plan, to, g.membership, expected_version=parse_version(form.version.data)
+        )
+    except EditConflict:
+        # What they asked for and what is saved now; the plan page shows the saved plan.
+        plans_service.reload(plan)
+        action = ACTION_LABELS.get(to, to)
+        flash(transition_message(STATUS_LABELS[plan.status], action), "error")
     except ServiceError as err:
         if err.status == 403:
             abort(403)

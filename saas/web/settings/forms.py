@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import get_locale
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -94,3 +102,61 @@ class TokenForm(TandemForm):
 
 class ConfirmForm(TandemForm):
     """A POST with nothing but the CSRF token, behind an "Are you sure?" page."""
+
+
+class TwoFactorCodeForm(TandemForm):
+    """A 6-digit code from the authenticator app."""
+
+    code = StringField(
+        _l("Code from your app"),
+        validators=[DataRequired()],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 32,
+            "dir": "ltr",
+        },
+    )
+
+
+class TwoFactorDisableForm(TandemForm):
+    code = StringField(
+        _l("Code from your app"),
+        render_kw={"autocomplete": "one-time-code", "maxlength": 32, "dir": "ltr"},
+    )
+    password = PasswordField(_l("Or your password"), render_kw={"autocomplete": "current-password"})
+
+
+class RequireTwoFactorForm(TandemForm):
+    require_two_factor = BooleanField(_l("Require two-factor sign-in of owners and consultants"))
+
+
+class EmailChangeForm(TandemForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "email", "maxlength": 254, "dir": "ltr"},
+    )
+    password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
+
+
+class DeleteAccountForm(TandemForm):
+    confirm_email = StringField(
+        _l("Type your email address to confirm"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "off", "maxlength": 254, "dir": "ltr"},
+    )
+
+
+class TransferOwnershipForm(TandemForm):
+    member = SelectField(_l("New owner"), coerce=int, validate_choice=False)
+    step_down = BooleanField(_l("Make me a consultant (with access to every brand)"))
+
+
+class LeaveAgencyForm(TandemForm):
+    """Leaving is immediate: the person ticks that they know what they lose."""
+
+    understood = BooleanField(
+        _l("I understand that I lose access to this agency at once"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )

@@ -41,6 +41,7 @@ from saas.web.settings.forms import (
     ConfirmForm,
     PasswordForm,
     ProfileForm,
+    RequireTwoFactorForm,
     TimeSettingsForm,
     TokenForm,
 )
@@ -88,6 +89,7 @@ def _settings_helpers() -> dict[str, object]:
 ACCOUNT_MAIL_SUMMARIES = {
     "password_reset": _l("Password-reset link sent to %(email)s"),
     "magic_link": _l("Sign-in link sent to %(email)s"),
+    "email_change": _l("Email-change confirmation link sent to %(email)s"),
 }
 
 
@@ -118,6 +120,9 @@ def _render_index(form: AgencyForm, logo_form: LogoForm, status: int = 200) -> t
         "settings/index.html",
         form=form,
         logo_form=logo_form,
+        two_factor_form=RequireTwoFactorForm(
+            formdata=None, require_two_factor=bool(g.agency.require_two_factor)
+        ),
         logo_url=agency_logo_url(),
         max_logo_mb=storage.MAX_LOGO_BYTES // (1024 * 1024),
     ), status

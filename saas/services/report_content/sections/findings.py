@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from saas.presentation.labels.reviews import SEVERITY_LABELS, STATE_LABELS
+from saas.presentation.lessons import lesson_for
 from saas.services.report_content.data import ReportData
 from saas.services.report_content.sections.common import by_severity
 
@@ -29,12 +30,15 @@ def build_findings(d: ReportData) -> dict[str, Any] | None:
 
     for f in by_severity(d.findings)[:FINDINGS_MAX]:
         message, fix = d.render_finding(f)
+        lesson = lesson_for(f.rule)
         group(f.campaign_id)["findings"].append(
             {
                 "severity": str(SEVERITY_LABELS.get(f.severity, f.severity)),
                 "severity_class": {"error": "bad", "warning": "warn"}.get(f.severity, "muted"),
                 "message": message,
                 "fix": fix,
+                # The strategy question behind the finding (the lesson's page teaches the rest).
+                "lesson": str(lesson.question) if lesson else "",
                 "state": str(STATE_LABELS.get(f.state, f.state)),
             }
         )

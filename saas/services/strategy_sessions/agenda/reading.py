@@ -20,6 +20,7 @@ from saas.i18n import gettext as _
 from saas.models import (
     ActionItem,
     AgendaItem,
+    Brand,
     Finding,
     Goal,
     Membership,
@@ -32,12 +33,14 @@ from saas.models import (
 from saas.presentation.labels.goals import PROGRESS_LABELS
 from saas.presentation.labels.reviews import SEVERITY_LABELS
 from saas.services import goals as goals_service
+from saas.services.capability.summary import Gap, gaps_for
 from saas.services.reviews.access import is_staff
 from saas.services.reviews.queries import render_finding
 from saas.services.strategy_sessions import minutes
 from saas.services.strategy_sessions.agenda.access import can_edit, editable
 from saas.services.strategy_sessions.agenda.rows import rows_of
 from saas.services.strategy_sessions.agenda.sources import (
+    capability_title,
     local_today,
     session_day,
     short_title,
@@ -90,6 +93,15 @@ def _visible_plan(plan: Plan, role: str) -> bool:
     return plan_workflow.can_view(plan.status, role)
 
 
+def _gaps_by_skill(session: StrategySession) -> dict[int, Gap]:
+    """Today's capability gaps of the session's brand by skill id (a fixed few queries)."""
+    brand = db.session.scalar(select(Brand).where(Brand.id == session.brand_id))
+    if brand is None:
+        return {}
+    gaps, _threshold = gaps_for(brand)
+    return {g.skill_id: g for g in gaps if g.skill_id is not None}
+
+
 def view(session: StrategySession, reader: Membership, *, locale: str) -> AgendaView:
     """The agenda as ``reader`` sees it: titles from the sources' current names in
     ``locale`` (a person's own words stay), links only to what the reader may open."""
@@ -109,6 +121,7 @@ def view(session: StrategySession, reader: Membership, *, locale: str) -> Agenda
     plans = fetch(Plan, rules.PLAN)
     actions = fetch(ActionItem, rules.ACTION_ITEM)
     decisions = fetch(SessionDecision, rules.DECISION)
+    gaps = _gaps_by_skill(session) if ids[rules.CAPABILITY] else {}
     decision_about = {
         r.decision.id: tuple(
             (label, linked.name, Link(linked.endpoint, linked.values) if linked.endpoint else None)
@@ -227,6 +240,15 @@ def view(session: StrategySession, reader: Membership, *, locale: str) -> Agenda
                 link = Link(
                     "sessions.show", {"brand_id": brand_id, "session_id": decision.session_id}
                 )
+        elif kind == rules.CAPABILITY:
+            label, badge = _("Capability gap"), "badge-warn"
+            gap = gaps.get(r.source_id or 0)
+            if gap is not None:
+                if not own_words:
+                    title = capability_title(gap, locale)
+                goals_at_risk = gap.high_goals or gap.goals
+                if goals_at_risk:
+                    link = Link("goals.show", {"goal_id": goals_at_risk[0].id})
         about = decision_about.get(r.source_id or 0, ()) if kind == rules.DECISION else ()
         out.append(
             ItemView(

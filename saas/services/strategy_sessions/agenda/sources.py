@@ -1,8 +1,11 @@
 """Reading the brand's data into agenda candidates, in the domain's vocabulary.
 
-Five sources: pending decisions and open action items of earlier sessions, goals behind
-or at risk by ``saas.services.goals``' progress, findings still standing in the latest
-review of each plan, plans waiting for approval.  Also the words and dates both the
+Six sources: pending decisions and open action items of earlier sessions, goals behind
+or at risk by ``saas.services.goals``' progress, capability gaps that put a high-priority
+goal at risk (``saas.services.capability.summary``: one item per skill the team lacks for
+the current plan), findings still standing in the latest review of each plan (a
+``capability_gap`` finding of a skill already on the agenda as a gap is left out), plans
+waiting for approval.  Also the words and dates both the
 drafting and the reader's view need: the session's day on the organiser's clock, short
 titles, the structural entries' titles.
 """
@@ -23,8 +26,19 @@ from saas.domain.sessions import as_utc
 from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.i18n import ngettext
-from saas.models import ActionItem, Finding, Goal, Plan, Review, SessionDecision, StrategySession
+from saas.models import (
+    ActionItem,
+    Brand,
+    Finding,
+    Goal,
+    Plan,
+    Review,
+    SessionDecision,
+    StrategySession,
+)
+from saas.models.capability import Skill
 from saas.services import goals as goals_service
+from saas.services.capability.summary import Gap, gaps_for
 from saas.services.reviews.access import REVIEWABLE_STATUSES
 from saas.services.reviews.queries import render_finding
 
@@ -128,7 +142,13 @@ def candidates(session: StrategySession, *, now: datetime) -> list[rules.Candida
         )
         .order_by(Finding.id)
     )
+    gaps = capability_candidates(session)
+    out.extend(gaps)
+    on_agenda = {c.source_id for c in gaps}
+    gap_skills = set(_skill_keys(on_agenda))
     for f in findings:
+        if f.rule == "capability_gap" and (f.params or {}).get("skill") in gap_skills:
+            continue  # the gap is on the agenda once, with the goals it puts at risk
         severity = -float(SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)))
         title = render_finding(f, _locale())[0]
         out.append(rules.Candidate(rules.OPEN_FINDING, f.id, short_title(title), severity))
@@ -142,6 +162,41 @@ def candidates(session: StrategySession, *, now: datetime) -> list[rules.Candida
         waiting = (day - p.updated_at.date()).days if p.updated_at else 0
         out.append(rules.Candidate(rules.PLAN_WAITING, p.id, short_title(p.title), float(waiting)))
     return out
+
+
+def capability_title(gap: Gap, locale: str) -> str:
+    """ "Capability gap: TikTok puts «Grow online orders» at risk" (the most important goal)."""
+    goals = gap.high_goals or gap.goals
+    goal = f"\u2068{goals[0].title}\u2069" if goals else ""
+    return _(
+        "Capability gap: %(skill)s puts %(goal)s at risk",
+        skill=gap.skill.name(locale),
+        goal=goal,
+    )
+
+
+def capability_candidates(session: StrategySession) -> list[rules.Candidate]:
+    """One candidate per gap that touches a high-priority goal (a fixed number of queries),
+    the lowest-rated and widest first."""
+    brand = db.session.scalar(select(Brand).where(Brand.id == session.brand_id))
+    if brand is None:
+        return []
+    gaps, threshold = gaps_for(brand)
+    locale = _locale()
+    out = []
+    for gap in gaps:
+        if not gap.touches_high_priority or gap.skill_id is None:
+            continue
+        weight = float(threshold - gap.rating) + 0.1 * len(gap.high_goals)
+        title = short_title(capability_title(gap, locale))
+        out.append(rules.Candidate(rules.CAPABILITY_GAP, gap.skill_id, title, weight))
+    return out
+
+
+def _skill_keys(skill_ids: set[int]) -> list[str]:
+    if not skill_ids:
+        return []
+    return list(db.session.scalars(select(Skill.key).where(Skill.id.in_(skill_ids))))
 
 
 def _locale() -> str:
