@@ -333,6 +333,9 @@ def live_server(db_app) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
+    if os.environ.get("TANDEM_SKIP_BROWSER") == "1":
+        # .ci/run's PostgreSQL stage: the journeys already ran in its SQLite stage.
+        pytest.skip("browser journeys skipped here (TANDEM_SKIP_BROWSER=1)")
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
