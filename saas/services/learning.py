@@ -33,6 +33,7 @@ from saas.models.capability import (
 )
 from saas.permissions import can
 from saas.services import audit
+from saas.services.capability.team import member_of
 from saas.services.errors import Forbidden, ValidationFailed
 from saas.transactions import use_case
 from tenants.models import utcnow
@@ -259,12 +260,8 @@ def own_member_ids(actor: Membership, brand_id: int) -> set[int]:
 
 
 def _member(brand_id: int, value: Any) -> int:
-    member = None
-    ident = parse_id(value) if isinstance(value, int) else None
-    if ident is not None:
-        member = db.session.scalar(
-            select(TeamMember).where(TeamMember.id == ident, TeamMember.brand_id == brand_id)
-        )
+    # Only a JSON/form integer: "3" as a string is not an id here.
+    member = member_of(brand_id, value) if isinstance(value, int) else None
     if member is None:
         raise ValidationFailed(
             _("Choose a member of this brand's team."),

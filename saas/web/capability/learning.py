@@ -54,10 +54,7 @@ def _brand(brand_id: int) -> Brand:
 
 
 def _item(brand: Brand, item_id: int) -> LearningItem:
-    item = get_or_404(LearningItem, item_id)
-    if item.brand_id != brand.id:
-        abort(404)
-    return item
+    return get_or_404(LearningItem, item_id, LearningItem.brand_id == brand.id)
 
 
 def _one(model: Any, ident: int | None) -> Any:
