@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from saas.config import ROOT, load_config
+from saas.config import ROOT, engine_options, load_config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +25,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+        if "SQLALCHEMY_DATABASE_URI" in config:
+            # The engine's options follow the database actually used (PostgreSQL's connect
+            # timeout means nothing to SQLite), not the one the environment named.
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+                str(config["SQLALCHEMY_DATABASE_URI"]), dict(os.environ)
+            )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     # Imported here, the one deliberate function-level import: the wiring pulls in every

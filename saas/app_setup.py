@@ -8,6 +8,7 @@ from flask import Flask, Response, g, request, session, url_for
 from flask_babel import format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import event, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import saas.models  # noqa: F401  (register every model with the metadata)
 from saas import i18n, logging_setup, transactions
@@ -16,9 +17,11 @@ from saas.api.bench import bp as bench_api_bp
 from saas.cli import register as register_commands
 from saas.config import ROOT
 from saas.extensions import babel, csrf, db, limiter, login_manager, migrate
+from saas.http.unavailable import DATABASE_ERRORS, database_unavailable
 from saas.i18n import lazy_gettext
 from saas.models import Brand, User
 from saas.presentation.text import paragraphs
+from saas.services import agency_deletion
 from saas.services.audit import Origin, set_origin
 from saas.services.entitlements import guard as entitlements_guard
 from saas.services.entitlements.banner import banner_for
@@ -26,13 +29,14 @@ from saas.web import context as web_context
 from saas.web.auth.views import bp as auth_bp
 from saas.web.bench import bp as bench_bp
 from saas.web.billing.views import bp as billing_bp
+from saas.web.brands import offboarding as _brand_offboarding  # noqa: F401  (its routes)
 from saas.web.brands.views import bp as brands_bp
 from saas.web.calendar.views import bp as calendar_bp
 from saas.web.capability import bp as capability_bp
 from saas.web.capability import learning_bp
 from saas.web.common import allowed
 from saas.web.dashboard.views import bp as dashboard_bp
-from saas.web.errors import register_error_handlers
+from saas.web.errors import database_unavailable_response, register_error_handlers
 from saas.web.goals.views import bp as goals_bp
 from saas.web.health import bp as health_bp
 from saas.web.members.views import bp as members_bp
@@ -62,6 +66,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     init_queue(app)
+    trust_proxies(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
@@ -73,6 +78,15 @@ def init_extensions(app: Flask) -> None:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=5000")
                 cur.close()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXY_HOPS`` proxies (docker-compose.yml's Caddy: 1), the client's
+    address is the one the nearest proxy appended to ``X-Forwarded-For``: what the audit log
+    and the per-IP limits see.  0 (the default) trusts no header: a client could forge it."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
 
 
 # In the order their rules should match (none overlap today); health last.
@@ -109,6 +123,19 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # token-authenticated only; no cookie is ever accepted there
 
 
+# Headers of every answer, copied onto a 503 that replaces one after the hooks ran.
+_KEPT_ON_REPLACEMENT = (
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "strict-transport-security",
+    "cache-control",
+    "permissions-policy",
+    "cross-origin-",
+)
+
+
 def register_hooks(app: Flask) -> None:
     # First: the request id exists before any other hook runs, and the request's log line
     # is written after every other after_request hook (saas/logging_setup.py).
@@ -130,7 +157,21 @@ def register_hooks(app: Flask) -> None:
     @app.after_request
     def _close_unit_of_work(response: Response) -> Response:
         ok = response.status_code < 400
-        transactions.finish(g.pop("unit_of_work", None), ok=ok, detach=True)
+        try:
+            transactions.finish(g.pop("unit_of_work", None), ok=ok, detach=True)
+        except DATABASE_ERRORS as error:
+            # The database went away at the commit: rolled back, so answer 503, not 500
+            # (an after_request failure would bypass the error handlers).
+            if not database_unavailable(error):
+                raise
+            app.logger.warning("Database unavailable at commit: %s", error)
+            unavailable = database_unavailable_response()
+            # The other after_request hooks ran on the answer being replaced: keep what
+            # they said about every answer (security headers), not about its content.
+            for name, value in response.headers.items():
+                if name.lower().startswith(_KEPT_ON_REPLACEMENT):
+                    unavailable.headers.setdefault(name, value)
+            return unavailable
         return response
 
     @app.before_request
@@ -227,7 +268,14 @@ def register_template_helpers(app: Flask) -> None:
         """The billing page, once its blueprint is there (owners only may open it)."""
         return url_for("billing.index") if "billing.index" in app.view_functions else None
 
+    def deletion_banner() -> object:
+        """The agency's scheduled deletion, for the banner every member sees."""
+        if "deletion_banner" not in g:
+            g.deletion_banner = agency_deletion.pending_of(getattr(g, "agency", None))
+        return g.deletion_banner
+
     app.jinja_env.globals.update(
+        deletion_banner=deletion_banner,
         billing_banner=billing_banner,
         billing_url=billing_url,
         billing_date=lambda when: format_date(when, "long"),

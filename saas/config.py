@@ -24,6 +24,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(database_url: str, e: dict) -> dict:
+    """``pool_pre_ping`` drops pooled connections a database restart killed; a connect
+    timeout makes an unreachable PostgreSQL a quick 503 (``saas.http.unavailable``) rather
+    than a request hanging on TCP's own timeout."""
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        timeout = int(e.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        options["connect_args"] = {"connect_timeout": timeout}
+    return options
+
+
 def _dev_secret(instance_path: Path) -> str:
     """A per-machine secret for development, kept in the instance folder."""
     path = instance_path / "secret_key"
@@ -52,8 +63,11 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
     return {
         "TANDEM_ENV": tandem_env,
         "SECRET_KEY": secret,
+        # Encrypts two-factor secrets at rest (saas/services/secret_box.py); without it a
+        # key derived from SECRET_KEY does.  Set it so SECRET_KEY can rotate on its own.
+        "TWO_FACTOR_KEY": e.get("TWO_FACTOR_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, e),
         "REDIS_URL": redis_url,
         # redis: a real RQ queue; thread: an in-process worker; eager: run at once (tests).
         "JOBS_MODE": e.get("JOBS_MODE") or ("redis" if redis_url else "thread"),
@@ -68,6 +82,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # The agency's data exports (zips built by a worker); downloads expire after the TTL.
         "EXPORTS_DIR": e.get("EXPORTS_DIR") or str(instance_path / "exports"),
         "EXPORTS_TTL_DAYS": int(e.get("EXPORTS_TTL_DAYS", "7")),
+        # An agency whose owner asked for its deletion is purged this many days later.
+        "AGENCY_DELETION_GRACE_DAYS": int(e.get("AGENCY_DELETION_GRACE_DAYS", "14")),
         "REPORT_MEMORY_MB": int(e.get("REPORT_MEMORY_MB", "1024")),
         "MAIL_SERVER": e.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(e.get("MAIL_PORT", "587")),
@@ -88,6 +104,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # Flask-Login's default is 365 days; we promise 14 (docs/SECURITY.md).
         "REMEMBER_COOKIE_DURATION": int(e.get("REMEMBER_COOKIE_DURATION", str(14 * 24 * 3600))),
         "MAX_CONTENT_LENGTH": int(e.get("MAX_UPLOAD_BYTES", str(4 * 1024 * 1024))),
+        # Proxies in front that append X-Forwarded-For (saas.app_setup.trust_proxies).
+        "TRUSTED_PROXY_HOPS": int(e.get("TRUSTED_PROXY_HOPS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": e.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(e.get("RATELIMIT_ENABLED"), True),

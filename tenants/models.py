@@ -48,6 +48,13 @@ class Agency(TenantRoot, db.Model):
         Boolean, default=False, server_default=sa_false()
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # An owner asked for the agency's deletion (saas.services.agency_deletion): until
+    # ``deletion_due_at`` it is read-only and an owner may restore it; then it is purged.
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deletion_requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    deletion_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     def __repr__(self) -> str:
         return f"<Agency {self.id} {self.slug}>"

@@ -120,6 +120,15 @@ def worker_process(app, database_url, redis_url) -> Iterator[subprocess.Popen | 
         proc.kill()
 
 
+def _jobs_pending(queue, registry) -> bool:
+    """Queued, being moved to a worker, or running.  RQ moves a job from the queue to an
+    intermediate list before it enters the started registry: a check of the queue and the
+    registry alone sees nothing in that instant, and a test then reads mail not yet sent."""
+    return bool(
+        queue.count or registry.count or queue.connection.llen(queue.intermediate_queue_key)
+    )
+
+
 def _drain_queue(app, timeout: float = 30.0) -> None:
     """Let the worker finish what the previous test left queued, so it does not hold table
     locks while the next test truncates (PostgreSQL would break the deadlock by failing
@@ -134,15 +143,41 @@ def _drain_queue(app, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if queue.count == 0 and registry.count == 0:
+            if not _jobs_pending(queue, registry):
                 return
         except Exception:  # noqa: BLE001 - a test may have pointed the queue elsewhere
             return
         time.sleep(0.05)
 
 
+def _clean_postgresql(conn, tables) -> None:
+    """Empty the tables a test wrote to and restart every id sequence.
+
+    TRUNCATE of all 40-odd tables costs about 180 ms on PostgreSQL (it swaps files), which
+    over three thousand tests was minutes of the CI run; one EXISTS probe, a DELETE of the
+    few non-empty tables (children first) and a setval per sequence take about 10 ms and
+    leave the same state: empty tables, ids from 1."""
+    probe = " UNION ALL ".join(
+        f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")'  # noqa: S608 - our table names
+        for i, t in enumerate(tables)
+    )
+    used = {row[0] for row in conn.exec_driver_sql(probe)}
+    for i, table in enumerate(tables):
+        if i in used:
+            conn.execute(table.delete())
+    sequences = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name)"
+            " FROM information_schema.sequences"
+        )
+    ]
+    if sequences:
+        conn.exec_driver_sql("SELECT " + ", ".join(f"setval('{s}', 1, false)" for s in sequences))
+
+
 def _clean_database(app) -> None:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import IntegrityError, OperationalError
 
     from saas.extensions import db
 
@@ -153,8 +188,13 @@ def _clean_database(app) -> None:
             try:
                 with db.engine.begin() as conn:
                     if conn.dialect.name == "postgresql":
-                        names = ", ".join(f'"{t.name}"' for t in tables)
-                        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                        try:
+                            with conn.begin_nested():
+                                _clean_postgresql(conn, tables)
+                        except IntegrityError:
+                            # A reference cycle the dependency order cannot break: the slow way.
+                            names = ", ".join(f'"{t.name}"' for t in tables)
+                            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
                     else:
                         for table in tables:
                             conn.execute(table.delete())
@@ -214,9 +254,9 @@ def wait_for_jobs(app, timeout: float = 30.0, *, expire: bool = True) -> None:
     registry = StartedJobRegistry(queue=jobs.queue)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if jobs.queue.count == 0 and registry.count == 0:
+        if not _jobs_pending(jobs.queue, registry):
             time.sleep(0.05)
-            if jobs.queue.count == 0 and registry.count == 0:
+            if not _jobs_pending(jobs.queue, registry):
                 break
         time.sleep(0.05)
     else:

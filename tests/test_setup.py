@@ -120,10 +120,10 @@ def _compose_layout(text: str) -> dict:
     return {"services": services}
 
 
-def test_compose_file_names_the_five_services():
+def test_compose_file_names_its_services():
     services = _compose()["services"]
 
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "proxy", "worker"}
 
 
 def test_compose_web_waits_for_migrations_and_checks_an_existing_health_route(app):

@@ -84,6 +84,8 @@ def tasks_for(timing: Timing) -> list[PeriodicTask]:
         PeriodicTask(
             "report-schedules", "worker.jobs.report_schedules.run_schedules", timing.schedules
         ),
+        # Agencies whose deletion grace period ended: one purge job each.
+        PeriodicTask("agency-deletions", "worker.jobs.agency_deletion.run_due", timing.reminders),
         # Session reminders due but still scheduled: their RQ job was lost with Redis.
         PeriodicTask(
             "session-reminders",

@@ -4,6 +4,7 @@
 from saas.api import (  # noqa: E402,F401
     accounts,
     action_items,
+    agency_deletion,
     audiences,
     billing,
     brands,

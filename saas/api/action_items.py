@@ -29,7 +29,7 @@ from saas.api.base import (
 )
 from saas.api.schemas import ServiceCheckedId
 from saas.api.sessions import load_session
-from saas.http import get_or_404, is_ascii_digits
+from saas.http import MAX_ID, get_or_404, is_ascii_digits
 from saas.models import ActionItem, Brand
 from saas.services import action_items as items_service
 from saas.services.strategy_sessions import minutes as minutes_service
@@ -143,7 +143,14 @@ ITEMS_QUERY = [
     {
         "name": "owner",
         "in": "query",
-        "schema": {"type": "string"},
+        # What ``_filters`` accepts: ``me`` or an id in the column's range (anything else
+        # is a 400); said as a schema so clients and the fuzz generate only those.
+        "schema": {
+            "anyOf": [
+                {"type": "string", "enum": ["me"]},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ]
+        },
         "description": "A user id, or `me`.",
     },
 ]
@@ -163,7 +170,7 @@ def _filters() -> tuple[str | None, int | None]:
         return status, None
     if owner == "me":
         return status, g.membership.user_id
-    if not is_ascii_digits(owner) or not 1 <= int(owner) <= 2**31 - 1:
+    if not is_ascii_digits(owner) or not 1 <= int(owner) <= MAX_ID:
         raise ApiError(
             400,
             "bad_request",

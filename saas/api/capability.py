@@ -40,7 +40,7 @@ from saas.api.base import (
     not_nullable,
     paginated,
 )
-from saas.api.schemas import Number, ServiceCheckedId
+from saas.api.schemas import NAMED, Number, ServiceCheckedId
 from saas.http import get_or_404, parse_id
 from saas.i18n import gettext as _
 from saas.models import Brand
@@ -75,18 +75,29 @@ SKILL_KEY = "A skill key of the agency's catalogue (GET /skills), e.g. `tiktok`.
 # --- bodies -------------------------------------------------------------------------------
 
 
+def _named_not_nullable(schema: dict[str, Any]) -> None:
+    not_nullable(schema)
+    schema["pattern"] = NAMED
+
+
 class SkillCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: StrictStr = Field(
         max_length=skills_service.KEY_MAX,
         pattern=PLAIN,
+        # The service checks it with its own message; the document states the rule.
+        json_schema_extra={"pattern": skills_service.KEY_PATTERN.pattern},
         description="Lower-case letters, digits and underscores, starting with a letter; "
         "never changes.",
         examples=["employer_branding"],
     )
-    name_en: StrictStr = Field(max_length=skills_service.NAME_MAX, pattern=PLAIN)
-    name_ar: StrictStr = Field(max_length=skills_service.NAME_MAX, pattern=PLAIN)
+    name_en: StrictStr = Field(
+        max_length=skills_service.NAME_MAX, pattern=PLAIN, json_schema_extra={"pattern": NAMED}
+    )
+    name_ar: StrictStr = Field(
+        max_length=skills_service.NAME_MAX, pattern=PLAIN, json_schema_extra={"pattern": NAMED}
+    )
 
 
 class SkillUpdate(BaseModel):
@@ -105,13 +116,13 @@ class SkillUpdate(BaseModel):
         default=None,
         max_length=skills_service.NAME_MAX,
         pattern=PLAIN,
-        json_schema_extra=not_nullable,
+        json_schema_extra=_named_not_nullable,
     )
     name_ar: StrictStr = Field(
         default=None,
         max_length=skills_service.NAME_MAX,
         pattern=PLAIN,
-        json_schema_extra=not_nullable,
+        json_schema_extra=_named_not_nullable,
     )
     retired: StrictBool = Field(default=None, json_schema_extra=not_nullable)
 
@@ -119,7 +130,9 @@ class SkillUpdate(BaseModel):
 class TeamMemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr = Field(max_length=team_service.NAME_MAX, pattern=PLAIN)
+    name: StrictStr = Field(
+        max_length=team_service.NAME_MAX, pattern=PLAIN, json_schema_extra={"pattern": NAMED}
+    )
     user_id: ServiceCheckedId | None = Field(
         default=None, description="A member of this agency with access to the brand."
     )

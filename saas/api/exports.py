@@ -4,6 +4,10 @@
 agency, else 409 ``export_running``); poll ``GET /exports/{id}`` until ``status`` is
 ``ready`` or ``failed``; ``GET /exports/{id}/download`` answers the zip (409 ``not_ready``
 before, 410 ``expired`` once the download's time is up).  Another agency's ids answer 404.
+
+A leaving client: ``POST /brands/{id}/exports`` queues the same zip limited to that brand
+(polled and downloaded like any export), and ``POST /brands/{id}/removal`` with the brand's
+name typed in ``confirm_name`` deletes the brand, its rows and its files (204).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any, Literal
 
 from flask import current_app, g, send_file
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from saas.api.base import (
     PAGE_QUERY,
@@ -25,11 +29,14 @@ from saas.api.base import (
     paginated,
 )
 from saas.http import get_or_404
+from saas.models import Brand
 from saas.models.exports import Export
+from saas.services import brand_removal
 from saas.services import exports as service
 
 TAGS = ["exports"]
 PERMISSION = "agency.settings"  # owners only
+BRAND_PERMISSION = "brand.offboard"  # owners only
 
 
 class ExportQueued(BaseModel):
@@ -37,9 +44,20 @@ class ExportQueued(BaseModel):
     status: str
 
 
+class ConfirmName(BaseModel):
+    """A removal confirmed by typing a name (a brand's, or the agency's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirm_name: StrictStr = Field(
+        max_length=200, description="The name, typed exactly as shown, to confirm"
+    )
+
+
 class ExportOut(BaseModel):
     id: int
     status: Literal["queued", "running", "ready", "failed", "expired"]
+    brand_id: int | None = Field(description="The one brand exported; null: the whole agency")
     progress: int = Field(description="0..100")
     size: int | None = Field(description="The zip's size in bytes, once ready")
     error: str | None = Field(description="Why it failed")
@@ -58,6 +76,7 @@ def _out(export: Export) -> ExportOut:
     return ExportOut(
         id=export.id,
         status="expired" if expired else export.status,
+        brand_id=export.scope_brand_id,
         progress=export.progress or 0,
         size=export.size,
         error=export.error,
@@ -84,6 +103,37 @@ def _out(export: Export) -> ExportOut:
 def request_export() -> tuple[ExportQueued, int]:
     export = service.request_export(g.membership)
     return ExportQueued(id=export.id, status=export.status), 202
+
+
+@endpoint(
+    "/brands/<int:brand_id>/exports",
+    "POST",
+    summary="Export one brand's data as one zip (a leaving client; built in the background)",
+    tags=TAGS,
+    response=ExportQueued,
+    status=202,
+    permission=BRAND_PERMISSION,
+    errors=(409,),
+)
+def request_brand_export(brand_id: int) -> tuple[ExportQueued, int]:
+    brand = get_or_404(Brand, brand_id)
+    export = service.request_export(g.membership, brand=brand)
+    return ExportQueued(id=export.id, status=export.status), 202
+
+
+@endpoint(
+    "/brands/<int:brand_id>/removal",
+    "POST",
+    summary="Remove a brand for good: its rows and files (type its name to confirm)",
+    tags=TAGS,
+    body=ConfirmName,
+    status=204,
+    permission=BRAND_PERMISSION,
+)
+def remove_brand(brand_id: int, data: ConfirmName) -> tuple[str, int]:
+    brand = get_or_404(Brand, brand_id)
+    brand_removal.remove_brand(g.membership, brand, data.confirm_name)
+    return "", 204
 
 
 @endpoint(

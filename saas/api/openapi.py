@@ -187,6 +187,27 @@ def _document_text_rule(paths: dict[str, Any], definitions: dict[str, Any]) -> N
             walk(body.get("schema"))
 
 
+# What the edge refuses in a query string or path (``saas.web.edge``: a 400, in a path a
+# 404): any C0 control character or DEL, tab and newline included.
+URL_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _document_url_rule(paths: dict[str, Any]) -> None:
+    """Add ``URL_TEXT_PATTERN`` to every free-text string parameter (query and path)."""
+    for ops in paths.values():
+        for op in ops.values():
+            for parameter in op.get("parameters", []):
+                schema = parameter.get("schema", {})
+                for node in [schema, *schema.get("anyOf", [])]:
+                    if node.get("type") == "string" and not {
+                        "enum",
+                        "const",
+                        "format",
+                        "pattern",
+                    } & set(node):
+                        node["pattern"] = URL_TEXT_PATTERN
+
+
 def build_document() -> dict[str, Any]:
     refs, definitions = _schemas()
     param_types = _path_param_types()
@@ -194,6 +215,7 @@ def build_document() -> dict[str, Any]:
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op, refs, param_types)
     _document_text_rule(paths, definitions)
+    _document_url_rule(paths)
     tags = sorted({tag for op in OPERATIONS for tag in op.tags})
     return {
         "openapi": "3.1.0",

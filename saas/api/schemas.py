@@ -32,6 +32,10 @@ Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
 # A string without control characters (PostgreSQL refuses NUL in text; the edge refuses the
 # rest): the pattern documents in the schema what ``parse_body`` and the edge enforce.
 PLAIN = r"^[^\x00-\x1f\x7f]*$"
+# A required name: ``PLAIN`` with at least one character that is not a space, since the
+# service refuses a blank name with its own message.  For ``json_schema_extra`` (the service,
+# not pydantic, enforces it): ``{"pattern": NAMED}``.
+NAMED = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 
 
 def not_nullable(schema: dict[str, Any]) -> None:

@@ -29,7 +29,14 @@ from saas.api.base import (
     not_nullable,
     paginated,
 )
-from saas.domain.sessions import KINDS, MAX_ATTENDEES, PARTS, local_view
+from saas.domain.sessions import (
+    KINDS,
+    MAX_ATTENDEES,
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    PARTS,
+    local_view,
+)
 from saas.http import get_or_404
 from saas.models import Brand, StrategySession
 from saas.services import strategy_sessions as service
@@ -66,6 +73,15 @@ class RecurrenceIn(BaseModel):
     count: StrictInt = Field(ge=1, le=52)
 
 
+# The service checks the range with its own message; the document states it.
+_DURATION_BOUNDS = {"minimum": MIN_DURATION_MINUTES, "maximum": MAX_DURATION_MINUTES}
+
+
+def _duration_not_nullable(schema: dict[str, Any]) -> None:
+    not_nullable(schema)
+    schema.update(_DURATION_BOUNDS)
+
+
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -75,7 +91,9 @@ class SessionCreate(BaseModel):
         max_length=40, description=STARTS_AT, examples=["2027-03-11T10:00"]
     )
     timezone: StrictStr = Field(max_length=64, examples=["Asia/Riyadh"])
-    duration_minutes: StrictInt = Field(description="15 to 480 minutes.")
+    duration_minutes: StrictInt = Field(
+        description="15 to 480 minutes.", json_schema_extra=_DURATION_BOUNDS
+    )
     location: StrictStr | None = Field(default=None, max_length=LOCATION_MAX, pattern=PLAIN)
     attendees: list[AttendeeIn] = Field(
         default_factory=list, description=f"At most {MAX_ATTENDEES} people."
@@ -102,7 +120,7 @@ class SessionUpdate(BaseModel):
         default=None, max_length=40, description=STARTS_AT, json_schema_extra=not_nullable
     )
     timezone: StrictStr = Field(default=None, max_length=64, json_schema_extra=not_nullable)
-    duration_minutes: StrictInt = Field(default=None, json_schema_extra=not_nullable)
+    duration_minutes: StrictInt = Field(default=None, json_schema_extra=_duration_not_nullable)
     location: StrictStr | None = Field(default=None, max_length=LOCATION_MAX, pattern=PLAIN)
     attendees: list[AttendeeIn] = Field(default=None, json_schema_extra=not_nullable)
     recurrence: RecurrenceIn | None = Field(
@@ -300,6 +318,11 @@ def cancel_session(session_id: int) -> SessionOut:
     return session_json(load_session(session_id))
 
 
+# ``from`` / ``to`` (``suggestions._instant``): an ISO date or an ISO datetime.
+_INSTANT: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+
 SUGGESTIONS_QUERY = [
     {
         "name": "duration_minutes",
@@ -315,13 +338,13 @@ SUGGESTIONS_QUERY = [
     {
         "name": "from",
         "in": "query",
-        "schema": {"type": "string"},
+        "schema": _INSTANT,
         "description": "ISO date or UTC datetime; default now.",
     },
     {
         "name": "to",
         "in": "query",
-        "schema": {"type": "string"},
+        "schema": _INSTANT,
         "description": "ISO date or UTC datetime; default 14 days after from; at most 31 days.",
     },
 ]

@@ -193,11 +193,11 @@ def _event(invite: Invite, method: str | None) -> Event:
         rule = dict(_RRULES[invite.recurrence.every], COUNT=invite.recurrence.count)
         event.add("rrule", vRecur(rule))
     event.add("sequence", invite.sequence)
-    event.add("summary", invite.title)
+    event.add("summary", _text(invite.title))
     if invite.description:
-        event.add("description", invite.description)
+        event.add("description", _text(invite.description))
     if invite.location:
-        event.add("location", invite.location)
+        event.add("location", _text(invite.location))
     if invite.url:
         event.add("url", invite.url)
     cancelled = method == "CANCEL" or invite.status == "cancelled"
@@ -241,6 +241,16 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     for key, value in params.items():
         address.params[key] = value
     return address
+
+
+def _text(text: str) -> str:
+    """A TEXT value with every line break as LF, which ``icalendar`` writes as ``\\n``.
+
+    ``icalendar`` escapes LF and CRLF but leaves a bare CR as it is, and a CR inside a
+    content line is a line end to some readers: a title ``"x\\rATTENDEE:mailto:…"`` would
+    add a property of its own (RFC 5545 3.3.11 allows no control character in TEXT).
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _param_text(text: str) -> str:

@@ -33,3 +33,7 @@ class Export(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # A single brand's export (a leaving client): its id and name, kept without a foreign
+    # key, because the export outlives the brand's removal.  NULL: the whole agency.
+    scope_brand_id: Mapped[int | None] = mapped_column(Integer)
+    scope_label: Mapped[str | None] = mapped_column(String(120))

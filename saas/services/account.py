@@ -262,6 +262,14 @@ def delete_account(user: User, typed_email: str) -> int:
             )
             db.session.delete(membership)
             db.session.flush()
+    anonymise(user)
+    return len(found)
+
+
+def anonymise(user: User) -> None:
+    """What is left of a deleted account: no way in, no name, no address; the row stays so
+    that what the person wrote keeps its links.  Also used when an agency is purged for its
+    users who belong to no other agency (``saas.services.agency_deletion``)."""
     with system_scope():
         for model in (ApiToken, OneTimeToken, RecoveryCode):
             db.session.execute(
@@ -287,4 +295,3 @@ def delete_account(user: User, typed_email: str) -> int:
     user.timezone = None
     user.is_active_user = False
     db.session.flush()
-    return len(found)

@@ -8,12 +8,15 @@ Adding, editing, moving and deleting an item build the plan's new calendar list 
 it through ``plans.save_revision``, the path every campaign edit takes, so the plans
 service's revision rules (one working draft per review cycle) apply to calendar edits too.
 Items are named by their row id in the plan's current revision; a save writes new rows,
-so an id is good until the next save.
+so an id is good until the next save.  Each edit takes the plan ``version`` its form was
+opened on: a stale one is an ``EditConflict`` (before the id is looked up, since the id may
+name nothing now), and ``item_ref`` / ``find_by_ref`` find the item again after it.
 """
 
 from __future__ import annotations
 
 import calendar as pycalendar
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -29,7 +32,7 @@ from saas.i18n import gettext as _
 from saas.models import CalendarItem, Campaign, Plan, PlanRevision
 from saas.services import plans
 from saas.services.errors import NotFound, ServiceError, ValidationFailed
-from saas.services.plans import CalendarItemData, CampaignData
+from saas.services.plans import CalendarItemData, CampaignData, EditConflict
 from saas.transactions import use_case
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
@@ -255,8 +258,14 @@ def campaign_options(plan: Plan) -> list[CampaignOption]:
 
 def get_item(plan: Plan, item_id: int | None) -> CalendarItemData:
     """One item of the plan's current revision, or ``NotFound`` (another plan's, or gone)."""
+    return get_item_and_ref(plan, item_id)[0]
+
+
+def get_item_and_ref(plan: Plan, item_id: int | None) -> tuple[CalendarItemData, str]:
+    """The item and its ``item_ref`` (what its form carries), or ``NotFound``."""
     content = _content(plan)
-    return content.calendar[content.index_of(item_id)]
+    index = content.index_of(item_id)
+    return content.calendar[index], item_ref(content.calendar, index)
 
 
 def _item_errors(err: ServiceError, index: int) -> ServiceError:
@@ -272,50 +281,130 @@ def _item_errors(err: ServiceError, index: int) -> ServiceError:
 
 
 def _save(
-    plan: Plan, content: _Content, calendar: list[CalendarItemData], index: int, author: Any
+    plan: Plan,
+    content: _Content,
+    calendar: list[CalendarItemData],
+    index: int,
+    author: Any,
+    expected_version: int | None,
 ) -> PlanRevision:
     try:
         return plans.save_revision(
-            plan, campaigns=content.campaigns, calendar=calendar, author=author
+            plan,
+            campaigns=content.campaigns,
+            calendar=calendar,
+            author=author,
+            expected_version=expected_version,
         )
+    except EditConflict:
+        raise
     except ServiceError as err:
         raise _item_errors(err, index) from None
 
 
+def _stale(plan: Plan, expected_version: int | None) -> None:
+    """A form opened on an older version is a conflict before its item is even looked up:
+    every save renumbers the items, so its item id may name nothing (or another item) now.
+    The compare-and-set in ``save_revision`` still decides races after this check."""
+    if expected_version is not None and expected_version != plan.version:
+        raise EditConflict(plan.version)
+
+
+def item_ref(calendar: list[CalendarItemData], index: int) -> str:
+    """What names an item across saves (its row id does not survive one): its place in the
+    list and a fingerprint of its values, ``"<index>:<16 hex>"``."""
+    return f"{index}:{_fingerprint(calendar[index])}"
+
+
+def _fingerprint(item: CalendarItemData) -> str:
+    values = [str(v) if v is not None else "" for v in item.as_dict().values()]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+
+
+def find_by_ref(calendar: list[CalendarItemData], ref: str | None) -> int | None:
+    """The index of the item ``ref`` named when its form was opened, if that item is still
+    in ``calendar`` unchanged (at its place, else anywhere); None when it was changed or
+    removed since."""
+    place, _sep, fingerprint = (ref or "").partition(":")
+    if not fingerprint:
+        return None
+    matches = [i for i, item in enumerate(calendar) if _fingerprint(item) == fingerprint]
+    if not matches:
+        return None
+    wanted = int(place) if place.isascii() and place.isdigit() else -1
+    return wanted if wanted in matches else matches[0]
+
+
+@dataclass
+class SavedCalendar:
+    """The plan's calendar as committed now, with the row id of each item."""
+
+    items: list[CalendarItemData]
+    ids: list[int]
+    campaigns: list[CampaignData]
+
+
+def saved_calendar(plan: Plan) -> SavedCalendar:
+    """After a conflict: the plan and its calendar as the other person saved them."""
+    plans.reload(plan)
+    content = _content(plan)
+    return SavedCalendar(content.calendar, content.item_ids, content.campaigns)
+
+
 @use_case
-def add_item(plan: Plan, item: CalendarItemData, *, author: Any) -> PlanRevision:
+def add_item(
+    plan: Plan, item: CalendarItemData, *, author: Any, expected_version: int | None = None
+) -> PlanRevision:
     """Add one item to the plan's calendar (saved as the plans service saves any edit)."""
+    _stale(plan, expected_version)
     content = _content(plan)
     calendar = [*content.calendar, item]
-    return _save(plan, content, calendar, len(calendar) - 1, author)
+    return _save(plan, content, calendar, len(calendar) - 1, author, expected_version)
 
 
 @use_case
 def update_item(
-    plan: Plan, item_id: int | None, item: CalendarItemData, *, author: Any
+    plan: Plan,
+    item_id: int | None,
+    item: CalendarItemData,
+    *,
+    author: Any,
+    expected_version: int | None = None,
 ) -> PlanRevision:
     """Replace one item (its date, network, format, campaign, pillar, brief, status)."""
+    _stale(plan, expected_version)
     content = _content(plan)
     index = content.index_of(item_id)
     calendar = list(content.calendar)
     calendar[index] = item
-    return _save(plan, content, calendar, index, author)
+    return _save(plan, content, calendar, index, author, expected_version)
 
 
 @use_case
-def move_item(plan: Plan, item_id: int | None, to: date, *, author: Any) -> PlanRevision:
+def move_item(
+    plan: Plan,
+    item_id: int | None,
+    to: date,
+    *,
+    author: Any,
+    expected_version: int | None = None,
+) -> PlanRevision:
     """Move one item to another date, everything else kept."""
+    _stale(plan, expected_version)
     content = _content(plan)
     index = content.index_of(item_id)
     calendar = list(content.calendar)
     calendar[index] = replace(calendar[index], date=to)
-    return _save(plan, content, calendar, index, author)
+    return _save(plan, content, calendar, index, author, expected_version)
 
 
 @use_case
-def delete_item(plan: Plan, item_id: int | None, *, author: Any) -> PlanRevision:
+def delete_item(
+    plan: Plan, item_id: int | None, *, author: Any, expected_version: int | None = None
+) -> PlanRevision:
     """Remove one item from the plan's calendar."""
+    _stale(plan, expected_version)
     content = _content(plan)
     index = content.index_of(item_id)
     calendar = content.calendar[:index] + content.calendar[index + 1 :]
-    return _save(plan, content, calendar, index, author)
+    return _save(plan, content, calendar, index, author, expected_version)

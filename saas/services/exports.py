@@ -17,6 +17,15 @@ text of account mail (its links).
 A ready export's download expires after ``EXPORTS_TTL_DAYS``; ``sweep`` (a kind of
 ``saas.services.recovery``, so the sweeper runs it) deletes the file and marks it
 ``expired``, and fails exports whose job died so that the owner may ask again.
+
+**One brand** (a leaving client): ``request_export(membership, brand=brand)`` builds the
+same archive limited to that brand: the brand's own row, every ``BrandScoped`` table's rows
+of that brand (goals, audiences, plans and their revisions, campaigns and calendar items,
+reviews and findings, sessions, capability rows, reports...), its brand-level methodology
+overrides (``scope_brand_id``), the users assigned to it, its logo and its report PDFs.
+Agency-level tables (members, invitations, audit, outbox, billing) are left out.  The row
+keeps the brand's id and name without a foreign key, so the zip can still be downloaded
+after the brand is removed (``saas.services.brand_removal``).
 """
 
 from __future__ import annotations
@@ -46,8 +55,8 @@ from saas.services.errors import Conflict, Forbidden, Gone, NotFound
 from saas.services.reports.queries import file_for
 from saas.transactions import commit_now, use_case
 from tenants.context import current_scope, system_scope
-from tenants.models import Agency, Membership, Role, utcnow
-from tenants.scoping import TenantScoped
+from tenants.models import Agency, Brand, BrandAccess, Membership, Role, utcnow
+from tenants.scoping import BrandScoped, TenantScoped
 from worker.queue import PENDING as JOB_PENDING
 from worker.queue import RUNNING as JOB_RUNNING
 from worker.queue import enqueue_after_commit, job_state
@@ -127,12 +136,35 @@ def is_expired(export: Export, now: datetime | None = None) -> bool:
 
 
 def download_name(export: Export) -> str:
+    if export.scope_brand_id is not None:
+        return f"tandem-export-{export.agency_id}-brand-{export.scope_brand_id}-{export.id}.zip"
     return f"tandem-export-{export.agency_id}-{export.id}.zip"
 
 
+def brand_filter(model: type, brand_id: int | None) -> Any:
+    """The condition limiting ``model``'s rows to one brand; ``None`` for every row (the
+    whole agency); ``False`` when the table is the agency's, not the brand's."""
+    if brand_id is None:
+        return None
+    table = model.__table__
+    if model is Brand:
+        return table.c.id == brand_id
+    if issubclass(model, BrandScoped):
+        return table.c.brand_id == brand_id
+    if "scope_brand_id" in table.c:
+        return table.c.scope_brand_id == brand_id
+    return False
+
+
+def models_for(brand_id: int | None) -> list[type]:
+    """The tables an export holds: every tenant table, or only a brand's."""
+    return [m for m in exported_models() if brand_filter(m, brand_id) is not False]
+
+
 @use_case
-def request_export(membership: Membership) -> Export:
-    """Queue an export of the whole agency.  Owners only; one pending at a time."""
+def request_export(membership: Membership, brand: Brand | None = None) -> Export:
+    """Queue an export of the whole agency (or of one ``brand``, loaded in the caller's
+    scope).  Owners only; one pending at a time."""
     if not can_export(membership.role):
         raise Forbidden(_("Only an owner can export the agency's data."))
     # The agency's row is locked (PostgreSQL) so that two requests at once cannot both
@@ -145,9 +177,18 @@ def request_export(membership: Membership) -> Export:
             code="export_running",
         )
     export = Export(requested_by_id=membership.user_id, status="queued", progress=0)
+    if brand is not None:
+        export.scope_brand_id = brand.id
+        export.scope_label = brand.name[:120]
     db.session.add(export)
     db.session.flush()
-    audit.record("export.requested", export, label=f"#{export.id}")
+    audit.record(
+        "export.requested",
+        export,
+        label=f"#{export.id}",
+        brand_id=export.scope_brand_id,
+        brand=export.scope_label,
+    )
     _enqueue(export)
     db.session.flush()
     return export
@@ -212,7 +253,9 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def _rows(model: type, agency_id: int) -> tuple[list[str], list[dict[str, Any]]]:
+def _rows(
+    model: type, agency_id: int, brand_id: int | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     columns = [c for c in model.__table__.columns if not _is_secret(c.name)]
     names = [c.name for c in columns]
     table = model.__table__
@@ -221,6 +264,9 @@ def _rows(model: type, agency_id: int) -> tuple[list[str], list[dict[str, Any]]]
         .where(table.c.agency_id == agency_id)
         .order_by(*table.primary_key.columns)
     )
+    condition = brand_filter(model, brand_id)
+    if condition is not None:
+        stmt = stmt.where(condition)
     # A Core select on the table: the agency filter above is explicit (the ORM's loader
     # criteria apply to entities), and the tenant scope is entered around the whole job.
     rows = [dict(zip(names, (_plain(v) for v in r), strict=True)) for r in db.session.execute(stmt)]
@@ -259,34 +305,40 @@ def _agency_rows(agency_id: int) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, [{c: _plain(getattr(agency, c)) for c in columns}]
 
 
-def _user_rows(agency_id: int) -> tuple[list[str], list[dict[str, Any]]]:
+def _user_rows(
+    agency_id: int, brand_id: int | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     from saas.models.accounts import User
 
     user_ids = select(Membership.user_id).where(Membership.agency_id == agency_id)
+    if brand_id is not None:  # the people assigned to the brand
+        user_ids = user_ids.join(BrandAccess, BrandAccess.membership_id == Membership.id).where(
+            BrandAccess.brand_id == brand_id
+        )
     users = db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id))
     return list(USER_FIELDS), [{f: _plain(getattr(u, f)) for f in USER_FIELDS} for u in users]
 
 
-def _files(agency_id: int) -> Iterable[tuple[str, Path]]:
-    """The agency's stored files (its logo, its brands' logos, its report PDFs)."""
+def _files(agency_id: int, brand_id: int | None = None) -> Iterable[tuple[str, Path]]:
+    """The agency's stored files (its logo, its brands' logos, its report PDFs), or one
+    brand's (its logo, its report PDFs)."""
     from saas.models.reports import Report
-    from tenants.models import Brand
 
     agency = db.session.scalar(select(Agency).where(Agency.id == agency_id))
-    if agency is not None and agency.logo_path:
+    if brand_id is None and agency is not None and agency.logo_path:
         path = storage.resolve(agency.logo_path)
         if path is not None and path.is_file():
             yield f"files/uploads/{agency.logo_path}", path
-    brands = db.session.scalars(
-        select(Brand).where(Brand.agency_id == agency_id, Brand.logo_path.is_not(None))
-    )
-    for brand in brands:
+    brands = select(Brand).where(Brand.agency_id == agency_id, Brand.logo_path.is_not(None))
+    reports = select(Report).where(Report.agency_id == agency_id, Report.file_path.is_not(None))
+    if brand_id is not None:
+        brands = brands.where(Brand.id == brand_id)
+        reports = reports.where(Report.brand_id == brand_id)
+    for brand in db.session.scalars(brands):
         path = storage.resolve(brand.logo_path)
         if path is not None and path.is_file():
             yield f"files/uploads/{brand.logo_path}", path
-    reports = db.session.scalars(
-        select(Report).where(Report.agency_id == agency_id, Report.file_path.is_not(None))
-    )
+    reports = db.session.scalars(reports)
     for report in reports:
         path = file_for(report)
         if path is not None:
@@ -300,7 +352,8 @@ def _set_progress(export: Export, value: int) -> None:
 
 def _build(export: Export, target: Path) -> int:
     agency_id = export.agency_id
-    models = exported_models()
+    brand_id = export.scope_brand_id
+    models = models_for(brand_id)
     steps = len(models) + 3  # the agency, its users, the files
     done = 0
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{export.id}-", suffix=".tmp")
@@ -310,6 +363,7 @@ def _build(export: Export, target: Path) -> int:
             manifest: dict[str, Any] = {
                 "agency_id": agency_id,
                 "export_id": export.id,
+                "brand_id": brand_id,
                 "created_at": utcnow().isoformat(),
                 "tables": {},
                 "files": [],
@@ -318,18 +372,18 @@ def _build(export: Export, target: Path) -> int:
             _write_table(archive, "agency", fields, rows)
             done += 1
             _set_progress(export, 90 * done // steps)
-            fields, rows = _user_rows(agency_id)
+            fields, rows = _user_rows(agency_id, brand_id)
             _write_table(archive, "users", fields, rows)
             manifest["tables"]["users"] = len(rows)
             done += 1
             _set_progress(export, 90 * done // steps)
             for model in models:
-                fields, rows = _rows(model, agency_id)
+                fields, rows = _rows(model, agency_id, brand_id)
                 _write_table(archive, model.__tablename__, fields, rows)
                 manifest["tables"][model.__tablename__] = len(rows)
                 done += 1
                 _set_progress(export, 90 * done // steps)
-            for name, path in _files(agency_id):
+            for name, path in _files(agency_id, brand_id):
                 archive.write(path, name)
                 manifest["files"].append(name)
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))

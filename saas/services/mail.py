@@ -105,7 +105,14 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
     # The plain-text part's footer (the unsubscribe link of product mail) is base.html's,
     # so no template has to remember it.
     text = "\n\n".join(p for p in (parts["text"], parts.get("text_footer", "")) if p)
-    return parts["subject"], text, parts.get("html", "")
+    return one_line(parts["subject"]), text, parts.get("html", "")
+
+
+def one_line(value: str) -> str:
+    """A header value: people's text may hold line breaks (a title typed with Enter, a
+    name sent through the API), which must not start a header of their own (``Bcc:``)
+    nor make the message unbuildable.  Every run of whitespace becomes one space."""
+    return " ".join(value.split())
 
 
 def queue_email(
@@ -407,7 +414,7 @@ def _build(
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = to
-    email["Subject"] = subject
+    email["Subject"] = one_line(subject)
     for name, value in (headers or {}).items():
         email[name] = value
     request_id = current_request_id()

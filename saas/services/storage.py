@@ -7,6 +7,7 @@ random name we choose, so a path cannot be steered and a file cannot pose as ano
 
 from __future__ import annotations
 
+import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ from saas.services.errors import ValidationFailed
 from saas.transactions import on_commit, on_rollback
 
 MAX_LOGO_BYTES = 1024 * 1024
+# Browsers decode a logo on every page and WeasyPrint on every report: a few hundred bytes
+# can declare 100,000 x 100,000 pixels (40 GB once decoded).  Limits on what is declared.
+MAX_LOGO_SIDE = 8000
+MAX_LOGO_PIXELS = 25_000_000
 _CHUNK = 64 * 1024
 
 
@@ -46,6 +51,60 @@ def sniff_image(head: bytes) -> ImageKind | None:
         return GIF
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
+    return None
+
+
+def image_size(data: bytes, kind: ImageKind) -> tuple[int, int] | None:
+    """The width and height the file's header declares, or ``None`` if it cannot be read.
+
+    Read from the header alone (PNG IHDR, GIF screen, JPEG SOFn, WebP VP8/VP8L/VP8X), so
+    checking a bomb costs nothing; nothing is decoded.
+    """
+    try:
+        if kind is PNG:
+            if data[12:16] != b"IHDR":
+                return None
+            return struct.unpack(">II", data[16:24])
+        if kind is GIF:
+            return struct.unpack("<HH", data[6:10])
+        if kind is WEBP:
+            chunk = data[12:16]
+            if chunk == b"VP8X":
+                return (
+                    int.from_bytes(data[24:27], "little") + 1,
+                    int.from_bytes(data[27:30], "little") + 1,
+                )
+            if chunk == b"VP8L":
+                bits = int.from_bytes(data[21:25], "little")
+                return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+            if chunk == b"VP8 ":
+                w, h = struct.unpack("<HH", data[26:30])
+                return w & 0x3FFF, h & 0x3FFF
+            return None
+        if kind is JPEG:
+            return _jpeg_size(data)
+    except struct.error:
+        return None
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        i += 2 + length
     return None
 
 
@@ -82,6 +141,16 @@ def _save_image(folder: str, stream: BinaryIO, field: str = "logo") -> str:
     kind = sniff_image(data[:16])
     if kind is None:
         msg = _("Upload a PNG, JPEG, WebP or GIF image.")
+        raise ValidationFailed(msg, {field: msg})
+    size = image_size(data, kind)
+    if size is None or min(size) < 1:
+        msg = _("This image could not be read. Save it again as PNG or JPEG and upload that.")
+        raise ValidationFailed(msg, {field: msg})
+    if max(size) > MAX_LOGO_SIDE or size[0] * size[1] > MAX_LOGO_PIXELS:
+        msg = _(
+            "The image is too large: at most %(side)s pixels on a side, please.",
+            side=MAX_LOGO_SIDE,
+        )
         raise ValidationFailed(msg, {field: msg})
     relative = f"{folder}/{uuid.uuid4().hex}.{kind.ext}"
     target = upload_root() / relative

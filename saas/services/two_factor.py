@@ -4,8 +4,13 @@
   stays empty; confirming with a code from the app turns it on and returns the recovery
   codes, shown once.  Only a peppered SHA-256 (HMAC with the app's ``SECRET_KEY``) of each
   code is stored, so rotating ``SECRET_KEY`` invalidates outstanding recovery codes.
-* The secret itself is stored as is: Tandem has no key store to encrypt it with.  It is
-  shown only during set-up and never again (no page, API or export reads it).
+* The secret is stored sealed (``saas.services.secret_box``: encrypt-then-MAC from
+  HMAC-SHA256, bound to the user's id) with ``TWO_FACTOR_KEY``, or without one a key
+  derived from ``SECRET_KEY``.  Secrets stored in plain text before this are still read,
+  and sealed the first time they are read (``secret_of``): no migration, no schema change.
+  A secret that no longer opens (the key changed) reads as none: its codes are refused
+  and the person signs in with a recovery code or asks for a reset.  The secret is shown
+  only during set-up and never again (no page, API or export reads it).
 * A code is accepted within one time step either side (``valid_window=1``) and only once:
   the step of the last accepted code is kept (``totp_last_counter``), so a code seen over
   someone's shoulder cannot be replayed.
@@ -19,8 +24,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -33,12 +41,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from saas.extensions import db
 from saas.i18n import gettext as _
 from saas.models import Agency, Membership, RecoveryCode, User
-from saas.services import audit
+from saas.services import audit, secret_box
 from saas.services.errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from saas.services.passwords import verify_password
 from saas.transactions import commit_now, use_case
 from tenants.context import system_scope, tenant_scope
 from tenants.models import Role, utcnow
+
+log = logging.getLogger(__name__)
 
 ISSUER = "Tandem"
 RECOVERY_CODE_COUNT = 10
@@ -55,6 +65,56 @@ class InvalidCode(ServiceError):
 
     status = 401
     code = "invalid_code"
+
+
+# --- the secret at rest ----------------------------------------------------------------------
+
+
+def _master() -> bytes:
+    key = current_app.config.get("TWO_FACTOR_KEY") or current_app.config["SECRET_KEY"]
+    return str(key).encode()
+
+
+def _context(user: User) -> bytes:
+    return f"totp-secret:{user.id}".encode()
+
+
+def _sealable(secret: str) -> bytes | None:
+    """The key's bytes when ``secret`` is canonical base32 of at most 20 bytes (what
+    ``pyotp.random_base32`` makes), so its sealed form fits the column; else None."""
+    try:
+        raw = base64.b32decode(secret, casefold=False)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) > 20 or base64.b32encode(raw).decode() != secret:
+        return None
+    return raw
+
+
+def _seal(user: User, secret: str) -> str:
+    raw = _sealable(secret)
+    if raw is None:
+        return secret  # not one of ours (hand-made): left as it is
+    return secret_box.seal(raw, master=_master(), context=_context(user))
+
+
+def secret_of(user: User) -> str | None:
+    """The user's TOTP key in base32, or None (none, or sealed with another key).  A key
+    still stored in plain text is sealed now (the change is saved with the unit of work)."""
+    stored = user.totp_secret
+    if not stored:
+        return None
+    if not secret_box.is_sealed(stored):
+        sealed = _seal(user, stored)
+        if sealed != stored:
+            user.totp_secret = sealed
+        return stored
+    try:
+        raw = secret_box.open_sealed(stored, master=_master(), context=_context(user))
+    except secret_box.Unreadable:
+        log.warning("The two-factor secret of user %s does not open with the current key", user.id)
+        return None
+    return base64.b32encode(raw).decode()
 
 
 def is_enabled(user: User) -> bool:
@@ -77,9 +137,10 @@ def grouped(secret: str) -> str:
 
 def provisioning_uri(user: User) -> str:
     """The ``otpauth://`` URI an authenticator app reads (as a link or a QR code)."""
-    if not user.totp_secret:
+    secret = secret_of(user)
+    if not secret:
         raise ValueError("two-factor set-up has not started")
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def _hash_recovery(code: str) -> str:
@@ -111,9 +172,10 @@ def _matching_counter(secret: str, code: str, now: float | None = None) -> int |
 def _check_totp(user: User, code: str) -> bool:
     """Accept a current, unused code: a conditional UPDATE, so two racing uses of one
     code cannot both succeed."""
-    if not user.totp_secret or not _DIGITS.match(code):
+    secret = secret_of(user)
+    if not secret or not _DIGITS.match(code):
         return False
-    counter = _matching_counter(user.totp_secret, code)
+    counter = _matching_counter(secret, code)
     if counter is None:
         return False
     last = user.totp_last_counter
@@ -206,10 +268,11 @@ def begin_setup(user: User) -> str:
     """Start (or restart) setting up: a new secret, not yet in force.  Returns it."""
     if is_enabled(user):
         raise Conflict(_("Two-factor sign-in is already on."), code="two_factor_on")
-    user.totp_secret = pyotp.random_base32()
+    secret = pyotp.random_base32()
+    user.totp_secret = _seal(user, secret)
     user.totp_enabled_at = None
     user.totp_last_counter = None
-    return user.totp_secret
+    return secret
 
 
 @use_case
@@ -219,9 +282,10 @@ def confirm_setup(user: User, membership: Membership, code: str) -> list[str]:
     if is_enabled(user):
         raise Conflict(_("Two-factor sign-in is already on."), code="two_factor_on")
     digits = re.sub(r"\s", "", code or "")
-    if not user.totp_secret or not _DIGITS.match(digits):
+    secret = secret_of(user)
+    if not secret or not _DIGITS.match(digits):
         raise _code_error()
-    counter = _matching_counter(user.totp_secret, digits)
+    counter = _matching_counter(secret, digits)
     if counter is None:
         raise _code_error()
     user.totp_enabled_at = utcnow()

@@ -31,12 +31,22 @@ def memberships_of(user: User) -> list[Membership]:
 
 
 def resolve_membership(user: User, agency_id: int | None) -> Membership | None:
-    """The membership for the session's agency (or the user's first one)."""
+    """The membership for the session's agency (or the user's first one).
+
+    Kept for the rest of the request (``g`` is per request), so the two-factor gate and
+    the tenant-scope hook, which both need it, load it once."""
+    key = (user.id, agency_id)
+    cached = g.get("_resolved_membership")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     if agency_id is None:
         found = memberships_of(user)
-        return found[0] if found else None
-    with tenant_scope(agency_id):
-        return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        membership = found[0] if found else None
+    else:
+        with tenant_scope(agency_id):
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    g._resolved_membership = (key, membership)
+    return membership
 
 
 def scope_for(membership: Membership) -> Scope:

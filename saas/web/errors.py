@@ -7,6 +7,7 @@ blueprint (an unknown route, the edge's 400s, a 500).
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from flask import Flask, Response, current_app, render_template
@@ -17,13 +18,16 @@ from werkzeug.exceptions import HTTPException
 from saas.extensions import db
 from saas.http.errors import (
     allow_headers,
+    error_body,
     http_error_json,
     http_error_message,
     json_error,
     status_message,
     wants_json,
 )
+from saas.http.unavailable import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable
 from saas.i18n import gettext as _
+from saas.services.agency_deletion import DeletionPending
 from saas.services.errors import PaymentRequired
 
 # The page of last resort: no template, no database, no translation machinery.
@@ -63,7 +67,46 @@ def error_page(status: int, message: str) -> tuple[str | Response, int]:
     return Response(body, status=status, mimetype="text/html"), status
 
 
+def database_unavailable_response() -> Response:
+    """503 with ``Retry-After`` for a database that went away (``saas.http.unavailable``).
+
+    Built without the database: no layout (it would load the user again), no locale from
+    the user's preferences (the translation falls back to English if even that fails).
+    """
+    rollback_quietly()
+    try:
+        message = _("The service is briefly unavailable. Please try again in a moment.")
+    except Exception:  # noqa: BLE001 - the locale lookup may need the database
+        message = "The service is briefly unavailable. Please try again in a moment."
+    if wants_json():
+        response = Response(
+            json.dumps(error_body(503, str(message), code="unavailable")),
+            status=503,
+            mimetype="application/json",
+        )
+    else:
+        body = (
+            STATIC_500.replace("Error 500", "Error 503")
+            .replace("Something went wrong on our side.", escape(str(message)))
+            .replace("<p>Please try again in a moment.</p>", "")
+        )
+        response = Response(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    def _database(err: Exception) -> ResponseReturnValue:
+        """The database went away mid-request or refuses connections: 503, retry soon.
+        Any other OperationalError (a bug) is handled as the unexpected error it is."""
+        if not database_unavailable(err):
+            return _unexpected(err)
+        app.logger.warning("Database unavailable: %s: %s", type(err).__name__, err)
+        return database_unavailable_response()
+
+    for error_class in DATABASE_ERRORS:
+        app.register_error_handler(error_class, _database)
+
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:
         message = _("Your form expired. Please reload the page and try again.")
@@ -77,6 +120,13 @@ def register_error_handlers(app: Flask) -> None:
         return render_template(
             "errors/402.html", status=402, message=err.message, code=err.code
         ), 402
+
+    @app.errorhandler(DeletionPending)
+    def _deletion_pending(err: DeletionPending) -> ResponseReturnValue:
+        """A write to an agency in its deletion grace period: 409, with the date."""
+        if wants_json():
+            return json_error(err.status, err.message, err.fields, err.code, err.extra)
+        return error_page(409, err.message)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> ResponseReturnValue:

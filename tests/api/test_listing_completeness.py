@@ -40,10 +40,18 @@ NO_LIST: dict[tuple[str, str], str] = {
         "comments are listed inside their review: GET /reviews/{review_id} answers them all "
         "(the ones the caller may see)"
     ),
+    ("post", "/agency/deletion"): (
+        "an agency has at most one scheduled deletion: GET /agency/deletion reads it"
+    ),
+    ("post", "/brands/{brand_id}/exports"): (
+        "a brand's exports are the agency's exports with a scope: GET /exports lists them "
+        "and GET /exports/{export_id} reads one"
+    ),
 }
 
 # (method, path) of a creating operation → why it has no read of its own.
 NO_READ: dict[tuple[str, str], str] = {
+    ("post", "/agency/deletion"): "the one scheduled deletion is read at GET /agency/deletion",
     ("post", "/signup"): "the new agency and owner are read through GET /me",
     ("post", "/tokens"): (
         "a token is shown once, when created; GET /tokens lists it by prefix, and nothing "

@@ -28,6 +28,8 @@ def test_owner_uploads_the_agency_logo_from_the_settings_page(live_server, brows
     assert "Agency logo saved." in page.inner_text(".flashes")
     logo = page.locator("main img[src^='/settings/logo']")
     assert logo.count() == 1
-    assert page.evaluate("img => img.naturalWidth", logo.element_handle()) == 64
+    # The image loads after the page; wait for its decode rather than sample mid-load.
+    width = logo.evaluate("img => img.decode().then(() => img.naturalWidth, () => -1)")
+    assert width == 64
     shot(page, "polish-agency-logo")
     page.close()

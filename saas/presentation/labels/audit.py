@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "brand.logo_uploaded": _l("Uploaded a brand logo"),
     "brand.archived": _l("Archived a brand"),
     "brand.restored": _l("Restored a brand"),
+    "brand.removed": _l("Removed a brand and its data"),
     "brand.consultants_assigned": _l("Assigned consultants to a brand"),
     "invitation.created": _l("Sent an invitation"),
     "invitation.accepted": _l("Accepted an invitation"),
@@ -100,6 +101,8 @@ ACTION_LABELS = {
     # the agency's data export
     "export.requested": _l("Requested an export of the agency's data"),
     "export.downloaded": _l("Downloaded an export of the agency's data"),
+    "agency.deletion_requested": _l("Asked for the agency's deletion"),
+    "agency.deletion_cancelled": _l("Restored the agency (deletion cancelled)"),
     "report.ready": _l("A report was ready"),
     "report.failed": _l("A report could not be made"),
     "report.requeued": _l("Queued a report again"),

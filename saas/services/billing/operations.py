@@ -45,6 +45,19 @@ def list_events(statuses: tuple[str, ...] = NOT_DONE, limit: int = 100) -> list[
         return [_line(r) for r in rows]
 
 
+def row_id_of(reference: str) -> int | None:
+    """The stored row's id for what an operator has at hand: the row id that
+    ``flask billing events`` prints, or Stripe's own event id (``evt_…``, from the Stripe
+    dashboard or a support ticket).  None when neither names a stored event."""
+    reference = reference.strip()
+    if reference.isascii() and reference.isdigit():
+        return int(reference) if 0 < int(reference) < 2**63 else None
+    with system_scope():
+        return db.session.scalar(
+            select(BillingEvent.id).where(BillingEvent.stripe_event_id == reference)
+        )
+
+
 def event_line(event_row_id: int) -> EventLine | None:
     with system_scope():
         r = db.session.get(BillingEvent, event_row_id)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from saas.extensions import db
 from saas.i18n import gettext as _
@@ -22,6 +24,7 @@ from saas.services import audit
 from saas.services.errors import Forbidden, ValidationFailed
 from saas.transactions import use_case
 from tenants.context import current_agency_id
+from tenants.models import utcnow
 
 NAME_MAX = 80
 KEY_MAX = 40
@@ -59,9 +62,26 @@ def ensure_can_manage(actor: Membership) -> None:
 
 @use_case
 def _seed() -> None:
-    for position, (key, name_en, name_ar) in enumerate(DEFAULT_SKILLS):
-        db.session.add(Skill(key=key, name_en=name_en, name_ar=name_ar, position=position))
-    db.session.flush()
+    # Two first reads at once (two tabs, an integration) both find no skills; the second's
+    # rows meet the unique (agency_id, key) and are skipped, so it keeps the first's
+    # catalogue instead of answering 500.  ON CONFLICT DO NOTHING rather than a savepoint:
+    # SQLite would commit a savepoint released outside its own BEGIN.
+    agency_id = current_agency_id()
+    rows = [
+        {
+            "agency_id": agency_id,
+            "key": key,
+            "name_en": name_en,
+            "name_ar": name_ar,
+            "position": position,
+            "retired": False,
+            "created_at": utcnow(),
+        }
+        for position, (key, name_en, name_ar) in enumerate(DEFAULT_SKILLS)
+    ]
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(Skill).values(rows).on_conflict_do_nothing())
 
 
 def ensure_seeded() -> None:

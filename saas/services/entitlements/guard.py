@@ -15,9 +15,10 @@ token links (an invitation, an RSVP, an unsubscribe) belong to no signed-in agen
 
 from __future__ import annotations
 
+from saas.services import agency_deletion
 from saas.services.entitlements import state
 from saas.services.entitlements.limits import read_only_message
-from saas.services.errors import PaymentRequired
+from saas.services.errors import Conflict, PaymentRequired
 from tenants.models import Membership, Role
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -37,12 +38,28 @@ EXEMPT_ENDPOINTS = frozenset(
         "settings.calendar_feed",
         "settings.calendar_feed_off",
         "settings.calendar_feed_reset",
+        # Securing or leaving one's own account is never blocked: an agency that requires
+        # two-factor sign-in would otherwise lock out a member who cannot set it up.
+        "settings.two_factor_start",
+        "settings.two_factor_confirm",
+        "settings.two_factor_recovery_codes",
+        "settings.two_factor_disable",
+        "settings.email_change",
+        "settings.leave_agency",
+        "settings.delete_account",
         # API tokens: reading and exporting over the API stays possible.
         "settings.tokens",
         "settings.token_revoke",
         # The agency's data stays its own: exporting it is never blocked.
         "settings.exports",
         "api.request_export_post",
+        "brands.export",
+        "api.request_brand_export_post",
+        # Leaving altogether (or changing one's mind) is never blocked either.
+        "settings.agency_deletion",
+        "settings.agency_deletion_restore",
+        "api.request_agency_deletion_post",
+        "api.restore_agency_delete",
         # Cutting access is never blocked.
         "members.remove",
         "members.revoke",
@@ -77,10 +94,14 @@ def is_exempt(method: str, endpoint: str | None) -> bool:
 
 def refusal(
     method: str, endpoint: str | None, membership: Membership | None
-) -> PaymentRequired | None:
-    """The 402 this request gets, or None when it may go on."""
+) -> PaymentRequired | Conflict | None:
+    """The 402 this request gets, or None when it may go on.  An agency waiting for its
+    deletion is read-only the same way: 409 ``agency_deletion_pending``."""
     if membership is None or is_exempt(method, endpoint):
         return None
+    pending = agency_deletion.refusal(endpoint, membership)
+    if pending is not None:
+        return pending
     billing = state.current(membership.agency_id, count=False)
     if not billing.read_only:
         return None

@@ -49,7 +49,7 @@ from saas.services.plan_csv.columns import (
     headers_in,
 )
 from saas.services.plan_csv.database import ImportResult, export_csv, import_csv
-from saas.services.plan_csv.errors import CellError, ImportRejected, RowError
+from saas.services.plan_csv.errors import CellError, ImportConflict, ImportRejected, RowError
 from saas.services.plan_csv.export import calendar_csv, campaigns_csv
 from saas.services.plan_csv.rows import (
     RowNumbers,
@@ -95,6 +95,7 @@ __all__ = [
     "REQUIRED",
     "CampaignIndex",
     "CellError",
+    "ImportConflict",
     "ImportRejected",
     "ImportResult",
     "NameIndex",

@@ -15,11 +15,11 @@ from saas.models import Audience, Goal, Plan, PlanRevision
 from saas.services import audit, plans
 from saas.services.errors import ValidationFailed
 from saas.services.plan_csv.columns import KINDS
-from saas.services.plan_csv.errors import ImportRejected, RowError, reject
+from saas.services.plan_csv.errors import ImportConflict, ImportRejected, RowError, reject
 from saas.services.plan_csv.export import calendar_csv, campaigns_csv
 from saas.services.plan_csv.rows import errors_from_validation, parse_calendar, parse_campaigns
 from saas.services.plan_csv.table import Table, decode, read_table
-from saas.services.plans import CalendarItemData, CampaignData
+from saas.services.plans import CalendarItemData, CampaignData, EditConflict
 from saas.transactions import use_case
 
 
@@ -111,13 +111,22 @@ def _check(plan: Plan, kind: str, parsed: _Parsed, current: PlanRevision) -> Non
 
 @use_case
 def import_csv(
-    plan: Plan, kind: str, data: bytes, filename: str | None, author: Any
+    plan: Plan,
+    kind: str,
+    data: bytes,
+    filename: str | None,
+    author: Any,
+    *,
+    expected_version: int | None = None,
 ) -> ImportResult:
     """Replace the current revision's campaigns or calendar with a CSV's rows, or refuse the
     whole file.  ``save_revision`` puts it in the plan's working draft, like any edit: the
     first save after "changes requested" starts the cycle's draft, later ones update it.
 
-    One use case: the revision and its audit row are written together or not at all."""
+    One use case: the revision and its audit row are written together or not at all.
+    ``expected_version`` is the plan version the import page was opened on: when someone
+    saved since, ``ImportConflict`` (an ``EditConflict``, 409) with the file's content, and
+    nothing is saved (the same compare-and-set as every save, see ``plans.versions``)."""
     if kind not in KINDS:
         raise reject(_("Choose what the file holds: campaigns or calendar."))
     table = read_table(decode(data, filename), kind)
@@ -126,8 +135,14 @@ def import_csv(
     _check(plan, kind, parsed, current)
     try:
         revision = plans.save_revision(
-            plan, campaigns=parsed.campaigns, calendar=parsed.calendar, author=author
+            plan,
+            campaigns=parsed.campaigns,
+            calendar=parsed.calendar,
+            author=author,
+            expected_version=expected_version,
         )
+    except EditConflict as err:
+        raise ImportConflict(err.current_version, kind, parsed.campaigns, parsed.calendar) from None
     except ValidationFailed as err:
         raise ImportRejected(errors_from_validation(err, kind, parsed.numbers)) from None
     count = len(table.rows)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from saas.i18n import gettext as _
 from saas.services.errors import ValidationFailed
+from saas.services.plans import CalendarItemData, CampaignData, EditConflict
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,20 @@ class CellError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class ImportConflict(EditConflict):
+    """The plan changed since the import page was opened: nothing was saved.  Carries the
+    content the file would have saved, so the page can show it beside the saved plan."""
+
+    def __init__(
+        self,
+        current_version: int,
+        kind: str,
+        campaigns: list[CampaignData],
+        calendar: list[CalendarItemData],
+    ):
+        super().__init__(current_version)
+        self.kind = kind
+        self.campaigns = campaigns
+        self.calendar = calendar

@@ -7,6 +7,7 @@ get the agency's colour and, in Arabic, shaped text (WeasyPrint does not shape S
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import force_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import extract, func, select
 
 from saas.extensions import db
@@ -59,7 +60,10 @@ def shape_svg_text(svg: str) -> Markup:
         text = match.group(2)
         if not _ARABIC.search(text):
             return match.group(0)
-        return match.group(1) + get_display(arabic_reshaper.reshape(text))
+        # Reorder the characters, not the entities: "&lt;" reversed would be ";tl&", which
+        # breaks the SVG and drops the whole chart.
+        shaped = get_display(arabic_reshaper.reshape(html.unescape(text)))
+        return match.group(1) + str(escape(shaped))
 
     return Markup(_SVG_TEXT.sub(visual, svg))  # noqa: S704
 

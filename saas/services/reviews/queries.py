@@ -3,8 +3,11 @@ completed reviews, accepted findings and shared comments only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
@@ -145,11 +148,29 @@ def goal_names(brand_id: int) -> list[tuple[int, str, str]]:
 
 
 def render_finding(finding: Finding, locale: str) -> tuple[str, str]:
-    """The finding's message and suggested fix in ``locale``."""
+    """The finding's message and suggested fix in ``locale``.
+
+    A finding's rule and parameters never change once it is raised, and the text is a pure
+    function of them and the locale, so it is rendered once per process and remembered,
+    keyed by the parameters' JSON (the review page prints every finding on every request)."""
+    params = finding.params or {}
     try:
-        return messages.render(finding.rule, dict(finding.params or {}), locale)
+        key = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):  # not JSON-shaped: render it every time
+        return _render(finding.rule, dict(params), locale)
+    return _render_cached(finding.rule, key, locale)
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(rule: str, params_json: str, locale: str) -> tuple[str, str]:
+    return _render(rule, json.loads(params_json), locale)
+
+
+def _render(rule: str, params: dict[str, Any], locale: str) -> tuple[str, str]:
+    try:
+        return messages.render(rule, params, locale)
     except Exception:  # noqa: BLE001 - a rule removed since the review opened
-        return finding.rule, ""
+        return rule, ""
 
 
 def user_names(user_ids: Iterable[int | None]) -> dict[int, str]:

@@ -33,6 +33,7 @@ from saas.i18n import gettext as _
 from saas.services import account as account_service
 from saas.services import accounts, two_factor
 from saas.services.errors import Gone, ServiceError
+from saas.web import context as web_context
 from saas.web.auth.forms import (
     ConfirmForm,
     ForgotPasswordForm,
@@ -43,6 +44,7 @@ from saas.web.auth.forms import (
     TwoFactorForm,
 )
 from saas.web.auth.signin import PENDING_KEY, SETUP_KEY, begin_sign_in, pending, start_session
+from tenants.context import tenant_scope
 
 bp = Blueprint("auth", __name__)
 
@@ -454,12 +456,32 @@ SETUP_ALLOWED = frozenset(
 @bp.before_app_request
 def _two_factor_setup_first() -> ResponseReturnValue | None:
     """While the agency requires two-factor sign-in and the person has none, every page
-    leads to setting it up (API tokens, checked in the API's own way, keep working)."""
-    if not session.get(SETUP_KEY):
-        return None
+    leads to setting it up (API tokens, checked in the API's own way, keep working).
+
+    Decided afresh on every request of a signed-in person, not only at sign-in: when an
+    owner turns the requirement on, the members already signed in are sent to the set-up
+    on their next request (and freed when it is turned off).  The membership is the one
+    the tenant-scope hook uses next (``web_context.resolve_membership`` keeps it for the
+    request), so this costs no query of its own."""
     # The sign-in pages stay open, so a session that ended meanwhile can sign in again
-    # (which starts a new session and decides afresh).  Runs before the user is loaded.
-    if request.blueprint in {"api", "auth", "health"} or request.endpoint in SETUP_ALLOWED:
+    # (which starts a new session and decides afresh).
+    if request.blueprint in {"api", "bench_api", "auth", "health"}:
+        return None
+    if request.endpoint in SETUP_ALLOWED:
+        return None
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        due = False
+        if not two_factor.is_enabled(user):
+            membership = web_context.resolve_membership(user, session.get("agency_id"))
+            if membership is not None:
+                with tenant_scope(membership.agency_id):
+                    due = two_factor.setup_required(user, membership)
+        if not due:
+            session.pop(SETUP_KEY, None)
+            return None
+        session[SETUP_KEY] = True
+    elif not session.get(SETUP_KEY):
         return None
     return redirect(url_for("settings.two_factor"))
 

@@ -44,11 +44,13 @@ def events_command(statuses: tuple[str, ...], limit: int) -> None:
 
 
 @billing_cli.command("replay")
-@click.argument("event_id", type=click.IntRange(min=1))
-def replay_command(event_id: int) -> None:
-    """Apply one stored event again (its id from ``flask billing events``)."""
-    if not operations.replay(event_id):
-        raise click.ClickException(f"No billing event with id {event_id}.")
+@click.argument("reference")
+def replay_command(reference: str) -> None:
+    """Apply one stored event again: its id from ``flask billing events``, or Stripe's
+    event id (``evt_…``)."""
+    event_id = operations.row_id_of(reference)
+    if event_id is None or not operations.replay(event_id):
+        raise click.ClickException(f"No billing event with id {reference}.")
     _wait_for_jobs()
     line = operations.event_line(event_id)
     click.echo(f"Replayed event {event_id}: {line.status if line else 'unknown'}.")

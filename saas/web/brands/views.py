@@ -244,7 +244,9 @@ def logo(brand_id: int) -> ResponseReturnValue:
     response.cache_control.public = False
     response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox"
+    )
     response.headers["Content-Disposition"] = "inline"
     response.vary.add("Cookie")
     return response

@@ -7,7 +7,7 @@ They parse and describe fields; the plans service does the checking (through
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -18,7 +18,21 @@ from saas.services import plans as plans_service
 from saas.web.forms import TandemForm
 
 
-class ImportForm(TandemForm):
+class PlanEditForm(TandemForm):
+    """A form that changes a plan sends back the plan ``version`` it was opened on: a stale
+    one is refused (409, see ``saas.services.plans.versions``)."""
+
+    version = HiddenField()
+
+
+class ItemEditForm(PlanEditForm):
+    """Also the ``ref`` of the item it acts on, which finds it again after a save renumbered
+    the items (``saas.services.calendar.item_ref``)."""
+
+    ref = HiddenField()
+
+
+class ImportForm(PlanEditForm):
     kind = RadioField(
         _l("What the file holds"),
         choices=[
@@ -30,7 +44,7 @@ class ImportForm(TandemForm):
     file = FileField(_l("CSV file"), render_kw={"accept": ".csv,text/csv"})
 
 
-class ItemForm(TandemForm):
+class ItemForm(ItemEditForm):
     """One calendar item; the campaign choices (by name) are the plan's, set by the view."""
 
     date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
@@ -55,9 +69,9 @@ class ItemForm(TandemForm):
     )
 
 
-class MoveForm(TandemForm):
+class MoveForm(ItemEditForm):
     date = DateField(_l("New date"), validators=[InputRequired(message=_l("Enter the new date."))])
 
 
-class ConfirmForm(TandemForm):
-    """No fields: the confirmation button with its CSRF token."""
+class ConfirmForm(ItemEditForm):
+    """The delete confirmation: its CSRF token, the plan version and the item's ref."""

@@ -8,6 +8,7 @@ calendar service saves each through the plans service, like a campaign edit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -28,7 +29,8 @@ from saas.presentation.labels.plans import CALENDAR_STATUS_LABELS, FORMAT_LABELS
 from saas.services import calendar as calendar_service
 from saas.services import plan_csv, plans
 from saas.services.errors import NotFound, ServiceError
-from saas.services.plans import CalendarItemData
+from saas.services.plans import CalendarItemData, EditConflict, parse_version
+from saas.web.calendar.conflicts import import_conflict, item_conflict
 from saas.web.calendar.forms import ConfirmForm, ImportForm, ItemForm, MoveForm
 from saas.web.common import allowed, current_role, require
 from saas.web.forms import show_errors
@@ -179,18 +181,31 @@ def _item_id() -> int:
     return ident
 
 
-def _editable_item(plan_id: int) -> tuple[Plan, Brand, int, Any] | ResponseReturnValue:
-    """The plan, its brand and the ``?item=`` calendar item to change (404 when it is not
-    the plan's), or the redirect back to the month when the plan cannot change."""
+def _stale_post(plan: Plan) -> bool:
+    """A POST from a page opened on an older version of the plan."""
+    sent = parse_version(request.form.get("version"))
+    return request.method == "POST" and sent is not None and sent != plan.version
+
+
+def _editable_item(
+    plan_id: int,
+) -> tuple[Plan, Brand, int, CalendarItemData | None, str] | ResponseReturnValue:
+    """The plan, its brand, the ``?item=`` calendar item to change and its ref (404 when it
+    is not the plan's), or the redirect back to the month when the plan cannot change.
+    From a stale page the item may be gone (ids change with every save): None, and the
+    service answers the save with ``EditConflict``."""
     plan, brand, refusal = _editable_plan(plan_id)
     item_id = _item_id()
     if refusal:
         flash(refusal, "error")
         return redirect(_month_url(brand.id), code=303)
     try:
-        return plan, brand, item_id, calendar_service.get_item(plan, item_id)
+        item, ref = calendar_service.get_item_and_ref(plan, item_id)
     except NotFound:
-        abort(404)
+        if not _stale_post(plan):
+            abort(404)
+        return plan, brand, item_id, None, ""
+    return plan, brand, item_id, item, ref
 
 
 def _campaign_choices(plan: Plan) -> list[SelectChoice]:
@@ -231,17 +246,54 @@ def _default_date(plan: Plan) -> date:
         return plan.period_start
 
 
+def _item_conflict(
+    plan: Plan,
+    form: Any,
+    err: EditConflict,
+    mine: CalendarItemData | None,
+    endpoint: str | None,
+) -> dict[str, Any]:
+    """Both versions beside the form, the form's version and ref moved to the saved ones,
+    and where saving again goes: ``endpoint`` for the item as saved now; when it was
+    changed or removed meanwhile, adding it anew (``endpoint`` None: nowhere)."""
+    ref = form.ref.data or None if endpoint is not None else None
+    conflict = item_conflict(plan, err, mine, ref)
+    form.version.data = str(plan.version)
+    form.ref.data = conflict.ref
+    ctx: dict[str, Any] = {"conflict": conflict}
+    if ref is None:  # a new item: the same form again
+        return ctx
+    if conflict.found and endpoint is not None:
+        ctx["form_action"] = url_for(
+            endpoint, plan_id=plan.id, item=conflict.item_id, **_month_args()
+        )
+    elif endpoint == "calendar.item_edit":  # theirs changed it: saving again adds yours
+        ctx["form_action"] = url_for("calendar.item_new", plan_id=plan.id, **_month_args())
+    else:
+        ctx["form_action"] = None  # nothing left to move or delete: no button
+    return ctx
+
+
 def _item_page(
     plan: Plan, brand: Brand, form: ItemForm, item_id: int | None
 ) -> ResponseReturnValue:
     """Save a valid POST and go back to the month; else show the form (errors by fields)."""
+    ctx: dict[str, Any] = {}
     if form.validate_on_submit():
         item = _item_from_form(form)
+        expected = parse_version(form.version.data)
         try:
             if item_id is None:
-                calendar_service.add_item(plan, item, author=current_user)
+                calendar_service.add_item(
+                    plan, item, author=current_user, expected_version=expected
+                )
             else:
-                calendar_service.update_item(plan, item_id, item, author=current_user)
+                calendar_service.update_item(
+                    plan, item_id, item, author=current_user, expected_version=expected
+                )
+        except EditConflict as err:
+            endpoint = "calendar.item_edit" if item_id is not None else None
+            ctx = _item_conflict(plan, form, err, item, endpoint)
         except NotFound:
             abort(404)
         except ServiceError as err:
@@ -253,7 +305,9 @@ def _item_page(
             else:
                 flash(_("Calendar item saved (%(date)s).", date=when), "success")
             return redirect(_month_url(brand.id), code=303)
-    status = 422 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        status = 409 if ctx.get("conflict") else 422
     return render_template(
         "calendar/item_form.html",
         plan=plan,
@@ -262,6 +316,7 @@ def _item_page(
         item_id=item_id,
         back_url=_month_url(brand.id),
         has_campaigns=len(form.campaign_key.choices or []) > 1,
+        **ctx,
     ), status
 
 
@@ -300,6 +355,7 @@ def item_new(plan_id: int) -> ResponseReturnValue:
     form.campaign_key.choices = _campaign_choices(plan)
     if request.method == "GET":
         form.date.data = _default_date(plan)
+        form.version.data = str(plan.version)
     return _item_page(plan, brand, form, None)
 
 
@@ -309,11 +365,13 @@ def item_edit(plan_id: int) -> ResponseReturnValue:
     found = _editable_item(plan_id)
     if not isinstance(found, tuple):
         return found
-    plan, brand, item_id, item = found
+    plan, brand, item_id, item, ref = found
     form = ItemForm(obj=item if request.method == "GET" else None)
     form.campaign_key.choices = _campaign_choices(plan)
     if request.method == "GET":
-        form.campaign_key.data = item.campaign_key or ""
+        form.campaign_key.data = item.campaign_key or "" if item is not None else ""
+        form.version.data = str(plan.version)
+        form.ref.data = ref
     return _item_page(plan, brand, form, item_id)
 
 
@@ -323,13 +381,25 @@ def item_move(plan_id: int) -> ResponseReturnValue:
     found = _editable_item(plan_id)
     if not isinstance(found, tuple):
         return found
-    plan, brand, item_id, item = found
+    plan, brand, item_id, item, ref = found
     form = MoveForm()
+    ctx: dict[str, Any] = {}
     if request.method == "GET":
-        form.date.data = item.date
+        form.date.data = item.date if item is not None else None
+        form.version.data = str(plan.version)
+        form.ref.data = ref
     elif form.validate_on_submit():
         try:
-            calendar_service.move_item(plan, item_id, form.date.data, author=current_user)
+            calendar_service.move_item(
+                plan,
+                item_id,
+                form.date.data,
+                author=current_user,
+                expected_version=parse_version(form.version.data),
+            )
+        except EditConflict as err:
+            mine = replace(item, date=form.date.data) if item is not None else None
+            ctx = _item_conflict(plan, form, err, mine, "calendar.item_move")
         except NotFound:
             abort(404)
         except ServiceError as err:
@@ -340,19 +410,24 @@ def item_move(plan_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(_month_url(brand.id), code=303)
+    status = 200
+    if request.method == "POST":
+        status = 409 if ctx.get("conflict") else 422
     return render_template(
-        "calendar/item_move.html", **_item_context(plan, brand, item, form)
-    ), 422 if request.method == "POST" else 200
+        "calendar/item_move.html", **_item_context(plan, brand, item, form), **ctx
+    ), status
 
 
-def _item_context(plan: Plan, brand: Brand, item: CalendarItemData, form: Any) -> dict[str, Any]:
+def _item_context(
+    plan: Plan, brand: Brand, item: CalendarItemData | None, form: Any
+) -> dict[str, Any]:
     """What the move and delete pages show about the one item they act on."""
     return {
         "plan": plan,
         "brand": brand,
         "form": form,
         "item": item,
-        "campaign_name": _campaign_name(plan, item),
+        "campaign_name": _campaign_name(plan, item) if item is not None else None,
         "back_url": _month_url(brand.id),
         "network_labels": NETWORK_LABELS,
         "format_labels": FORMAT_LABELS,
@@ -373,21 +448,33 @@ def item_delete(plan_id: int) -> ResponseReturnValue:
     found = _editable_item(plan_id)
     if not isinstance(found, tuple):
         return found
-    plan, brand, item_id, item = found
+    plan, brand, item_id, item, ref = found
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            calendar_service.delete_item(plan, item_id, author=current_user)
+            calendar_service.delete_item(
+                plan,
+                item_id,
+                author=current_user,
+                expected_version=parse_version(form.version.data),
+            )
+        except EditConflict as err:
+            ctx = _item_conflict(plan, form, err, None, "calendar.item_delete")
+            return render_template(
+                "calendar/item_delete.html", **_item_context(plan, brand, item, form), **ctx
+            ), 409
         except NotFound:
             abort(404)
         except ServiceError as err:
             flash(err.message, "error")
         else:
-            flash(
-                _("Calendar item of %(date)s deleted.", date=format_date(item.date, "long")),
-                "success",
-            )
+            when = format_date(item.date, "long") if item is not None else ""
+            flash(_("Calendar item of %(date)s deleted.", date=when), "success")
         return redirect(_month_url(brand.id), code=303)
+    if item is None:  # a stale POST without its CSRF token: nothing to show
+        abort(404)
+    form.version.data = str(plan.version)
+    form.ref.data = ref
     return render_template("calendar/item_delete.html", **_item_context(plan, brand, item, form))
 
 
@@ -439,7 +526,10 @@ def import_csv(plan_id: int) -> ResponseReturnValue:
     form = ImportForm()
     if request.method == "GET" and request.args.get("kind") in plan_csv.KINDS:
         form.kind.data = request.args["kind"]
+    if request.method == "GET":
+        form.version.data = str(plan.version)
     errors: list[plan_csv.RowError] = []
+    conflict = None
     if editable and form.validate_on_submit():
         upload = form.file.data
         if upload is None or not getattr(upload, "filename", ""):
@@ -448,10 +538,20 @@ def import_csv(plan_id: int) -> ResponseReturnValue:
             data = upload.stream.read(plan_csv.MAX_BYTES + 1)
             try:
                 result = plan_csv.import_csv(
-                    plan, form.kind.data, data, upload.filename, g.membership
+                    plan,
+                    form.kind.data,
+                    data,
+                    upload.filename,
+                    g.membership,
+                    expected_version=parse_version(form.version.data),
                 )
             except plan_csv.ImportRejected as err:
                 errors = err.errors
+            except plan_csv.ImportConflict as err:
+                # Both versions; choosing the file again with the saved version in view
+                # is a deliberate choice.
+                conflict = import_conflict(plan, err)
+                form.version.data = str(plan.version)
             except ServiceError as err:
                 flash(err.message, "error")
             else:
@@ -484,6 +584,7 @@ def import_csv(plan_id: int) -> ResponseReturnValue:
         plan=plan,
         brand=brand,
         form=form,
+        conflict=conflict,
         editable=editable,
         errors=errors[:SHOWN_ERRORS],
         hidden_errors=max(0, len(errors) - SHOWN_ERRORS),
@@ -494,4 +595,4 @@ def import_csv(plan_id: int) -> ResponseReturnValue:
         arabic_headers=plan_csv.ARABIC_HEADERS,
         max_mb=plan_csv.MAX_BYTES >> 20,
         max_rows=plan_csv.MAX_ROWS,
-    ), 422 if failed else 200
+    ), 409 if conflict is not None else 422 if failed else 200

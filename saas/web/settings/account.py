@@ -13,6 +13,7 @@ from saas.extensions import db, limiter
 from saas.http import get_or_404
 from saas.i18n import gettext as _
 from saas.models import Membership, User
+from saas.presentation.qr import qr_svg
 from saas.services import account as account_service
 from saas.services import members as members_service
 from saas.services import two_factor
@@ -69,14 +70,18 @@ def _render_two_factor(
     g.no_store = True  # the key while setting up: no cache may keep the page
     user = _me()
     enabled = two_factor.is_enabled(user)
-    setting_up = not enabled and bool(user.totp_secret)
+    secret = None if enabled else two_factor.secret_of(user)
+    setting_up = secret is not None
+    uri = two_factor.provisioning_uri(user) if setting_up else None
     return render_template(
         "settings/two_factor.html",
         enabled=enabled,
         setting_up=setting_up,
         required=bool(session.get(SETUP_KEY)) or two_factor.setup_required(user, g.membership),
-        uri=two_factor.provisioning_uri(user) if setting_up else None,
-        secret=two_factor.grouped(user.totp_secret or "") if setting_up else None,
+        uri=uri,
+        # Drawn here, inline: no request leaves the page and the CSP needs nothing new.
+        qr=qr_svg(uri, _("QR code to scan with your authenticator app")) if uri else None,
+        secret=two_factor.grouped(secret) if secret else None,
         remaining=two_factor.remaining_recovery_codes(user) if enabled else 0,
         confirm_form=confirm_form or TwoFactorCodeForm(formdata=None),
         disable_form=disable_form or TwoFactorDisableForm(formdata=None),

@@ -160,3 +160,9 @@ class LeaveAgencyForm(TandemForm):
         _l("I understand that I lose access to this agency at once"),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
+
+
+class TypedNameForm(TandemForm):
+    """A destructive act confirmed by typing a name (the service compares it)."""
+
+    confirm_name = StringField(_l("Type the name to confirm"), validators=[Length(max=200)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -22,6 +23,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from saas.domain.sessions import pick_zone
+from saas.extensions import limiter
 from saas.http import get_or_404, page_args, paginate
 from saas.i18n import gettext as _
 from saas.i18n import lazy_gettext as _l
@@ -191,7 +193,9 @@ def logo() -> ResponseReturnValue:
     response.cache_control.public = False
     response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox"
+    )
     response.headers["Content-Disposition"] = "inline"
     response.vary.add("Cookie")
     return response
@@ -320,8 +324,22 @@ def sign_out_everywhere() -> ResponseReturnValue:
 # --- API tokens --------------------------------------------------------------------------------
 
 
+def _token_creator_key() -> str:
+    return f"tokens:{getattr(current_user, 'id', 'anon')}"
+
+
+# Every token made counts (a stolen session must not mint tokens without end), per person.
+_token_creation = limiter.limit(
+    lambda: current_app.config.get("TOKEN_CREATE_LIMIT_PER_USER") or "20 per hour",
+    key_func=_token_creator_key,
+    methods=["POST"],
+    scope="token-create",
+)
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @require("token.manage_own")
+@_token_creation
 def tokens() -> ResponseReturnValue:
     form = TokenForm()
     created = raw = None
