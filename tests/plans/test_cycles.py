@@ -208,7 +208,9 @@ def test_api_save_answers_201_when_it_starts_the_draft_then_200(alpha, api, plan
     assert submitted["submitted_at"] is not None
     with tenant_scope(alpha.agency.id):
         saves = db.session.scalars(
-            select(AuditEvent.details).where(AuditEvent.action == "plan.revision_saved")
+            select(AuditEvent.details)
+            .where(AuditEvent.action == "plan.revision_saved")
+            .order_by(AuditEvent.id)
         ).all()
     assert [(d["revision"], d["in_place"], d["draft"]) for d in saves[-2:]] == [
         (2, False, True),
