@@ -85,7 +85,19 @@ def app(database_url, redis_url, tmp_path_factory):
     application = create_app(config)
     with application.app_context():
         upgrade(directory=str(ROOT / "migrations"))
+        _keep_insertion_order()
     return application
+
+
+def _keep_insertion_order() -> None:
+    """PostgreSQL only: no autovacuum on the test tables (see ``_clean_postgresql``)."""
+    from saas.extensions import db
+
+    with db.engine.begin() as conn:
+        if conn.dialect.name != "postgresql":
+            return
+        for table in db.metadata.sorted_tables:
+            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" SET (autovacuum_enabled = false)')
 
 
 @pytest.fixture(scope="session")
@@ -154,19 +166,20 @@ def _clean_postgresql(conn, tables) -> None:
     """Empty the tables a test wrote to and restart every id sequence.
 
     TRUNCATE of all 40-odd tables costs about 180 ms on PostgreSQL (it swaps files), which
-    over three thousand tests was minutes of the CI run; one EXISTS probe finds the few a
-    test wrote to, and only those are truncated.  TRUNCATE rather than DELETE: a DELETE
-    leaves dead rows whose space later inserts reuse, so an unordered SELECT would no longer
-    return rows in insertion order, as tests (wrongly, but commonly) expect.  The sequences
-    of every table restart, for inserts that were rolled back."""
+    over three thousand tests was minutes of the CI run (and truncating only the tables a
+    test wrote does not help: CASCADE from ``agencies`` reaches them all).  One EXISTS probe
+    finds the few a test wrote to, DELETE empties them (children first) and every sequence
+    restarts: about 10 ms.  The dead rows a DELETE leaves stay dead because the test
+    database has autovacuum off (``_keep_insertion_order``), so inserts do not reuse their
+    space and an unordered SELECT still returns rows in insertion order."""
     probe = " UNION ALL ".join(
         f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")'  # noqa: S608 - our table names
         for i, t in enumerate(tables)
     )
     used = {row[0] for row in conn.exec_driver_sql(probe)}
-    if used:
-        names = ", ".join(f'"{t.name}"' for i, t in enumerate(tables) if i in used)
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    for i, table in enumerate(tables):
+        if i in used:
+            conn.execute(table.delete())
     sequences = [
         row[0]
         for row in conn.exec_driver_sql(
