@@ -97,6 +97,25 @@ class Result:
     errors: int
 
 
+def bench_env(database_url: str, tmp: Path) -> dict[str, str]:
+    """The app's settings for a bench run: its own database and folders, the bench
+    endpoints on, rate limits off (a load tool is one client), jobs in process."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-secret",  # noqa: S106 - a throwaway database
+        BENCH_ENDPOINTS="1",
+        RATELIMIT_ENABLED="0",
+        JOBS_MODE="eager",
+        TANDEM_ENV="development",
+        UPLOAD_DIR=str(tmp / "uploads"),
+        REPORTS_DIR=str(tmp / "reports"),
+        MAIL_FILE_DIR=str(tmp / "mail"),
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
 # -- data ----------------------------------------------------------------------------------
 
 
@@ -446,19 +465,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="tandem-http-"))
     database_url, drop = fresh_database(os.environ.get("DATABASE_URL") or DEFAULT_DB, tmp)
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="bench-secret",  # noqa: S106 - a throwaway database
-        BENCH_ENDPOINTS="1",
-        RATELIMIT_ENABLED="0",
-        JOBS_MODE="eager",
-        TANDEM_ENV="development",
-        UPLOAD_DIR=str(tmp / "uploads"),
-        REPORTS_DIR=str(tmp / "reports"),
-        MAIL_FILE_DIR=str(tmp / "mail"),
-    )
-    env.pop("REDIS_URL", None)
+    env = bench_env(database_url, tmp)
     os.environ.update(env)
     os.environ.pop("REDIS_URL", None)
     server = None

@@ -18,7 +18,7 @@ from saas.demo import DEMO_PASSWORD as DEMO_PASSWORD
 from saas.demo import DEMO_USERS as DEMO_USERS
 from saas.demo.loader import load_demo
 from saas.demo.summary import describe
-from saas.services import recovery
+from saas.services import recovery, two_factor
 from saas.services.reminders import send_due_reminders
 from saas.transactions import unit_of_work
 from saas.web.billing.cli import billing_cli
@@ -85,6 +85,19 @@ def effective_settings(config: dict) -> list[tuple[str, str]]:
 
 
 jobs_cli = AppGroup("jobs", help="Background job maintenance.")
+accounts_cli = AppGroup("accounts", help="People's accounts: maintenance.")
+
+
+@accounts_cli.command("seal-secrets")
+def seal_secrets_command() -> None:
+    """Seal every two-factor key still stored in plain text (accounts that set two-factor
+    up before keys were sealed and have not signed in since).  Run once after upgrading;
+    running it again changes nothing."""
+    with unit_of_work():
+        sealed, left = two_factor.seal_plain_secrets()
+    click.echo(f"Sealed {sealed} two-factor key(s) stored in plain text.")
+    if left:
+        click.echo(f"Left {left} key(s) that are not base32 from Tandem as they are.")
 
 
 @jobs_cli.command("requeue-stale")
@@ -251,3 +264,4 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(accounts_cli)

@@ -193,13 +193,16 @@ class Formats:
     """Numbers and dates in one language, for templates that print many (``fmt`` in every
     template): the same text as ``num`` (plans) and the ``dateformat`` filter, without
     asking Flask-Babel for the request's locale on every call.  ``fmt.num`` remembers what
-    it printed (a page repeats the same budgets and baselines)."""
+    it printed (a page repeats the same budgets and baselines); ``fmt.date`` shares what
+    it printed across requests (``_DATES``: a calendar date's text depends only on the date,
+    the format and the language)."""
 
-    __slots__ = ("locale", "_numbers")
+    __slots__ = ("locale", "_numbers", "_locale_key")
 
     def __init__(self, locale: Locale) -> None:
         self.locale = locale
         self._numbers: dict[tuple[type, object], str] = {}
+        self._locale_key = str(locale)
 
     def num(self, value: Any) -> str:
         """A number with at most two decimals, grouped as the language does; a dash for none."""
@@ -216,7 +219,19 @@ class Formats:
         never moved to the reader's time zone, so none is needed)."""
         if isinstance(value, datetime):  # a moment: Flask-Babel moves it to the reader's zone
             return flask_format_date(value, format)
-        return format_date(value, format=format, locale=self.locale)
+        key = (type(value), value, format, self._locale_key)
+        text = _DATES.get(key)
+        if text is None:
+            text = format_date(value, format=format, locale=self.locale)
+            if len(_DATES) >= _DATES_MAX:  # a bound, not a policy: start again
+                _DATES.clear()
+            _DATES[key] = text
+        return text
+
+
+# Calendar dates as ``Formats.date`` printed them, by (type, date, format, language).
+_DATES: dict[tuple[type, object, str, str], str] = {}
+_DATES_MAX = 20_000
 
 
 _LABELS: dict[tuple[int, str], tuple[Mapping[Any, Any], dict[Any, Any]]] = {}

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Brand, BrandAccess, Membership
+from saas.models import Brand, BrandAccess, Membership, User
 from saas.services import audit, storage
 from saas.services.entitlements import limits
 from saas.services.errors import ValidationFailed
@@ -167,23 +168,174 @@ def count(*, archived: bool) -> int:
     return int(db.session.scalar(select(func.count(Brand.id)).where(cond)) or 0)
 
 
+@dataclass(frozen=True)
+class BrandCard:
+    """One brand as the start page prints it: a few columns, not an ORM object."""
+
+    id: int
+    name: str
+    industry: str | None
+    logo_path: str | None
+    created_at: datetime | None
+    client_people: int  # client leaders and team members with access
+
+
+@dataclass(frozen=True)
+class SwitcherBrand:
+    """A brand in the layout's brand switcher."""
+
+    id: int
+    name: str
+
+
 @dataclass
 class Overview:
     """What the start page shows about the brands in the caller's scope."""
 
-    brands: list[Brand]
+    brands: list[BrandCard]
     active_total: int
     archived_total: int
+    switcher: list[SwitcherBrand] = field(default_factory=list)
 
 
-def overview(limit: int = 12) -> Overview:
-    brands = list(db.session.scalars(search().limit(limit)))
-    return Overview(brands, count(archived=False), count(archived=True))
+SWITCHER_BRANDS = 30
+CLIENT_ROLES = (Role.CLIENT_LEADER, Role.CLIENT_TEAM)
+
+
+@lru_cache(maxsize=1)
+def _overview_statement() -> Select[Any]:
+    """``overview``'s statement, built once (building it cost about as much as running
+    it); the limits are bound per call, the tenant criteria are added per execution."""
+    is_active = case((Brand.archived_at.is_(None), 1), else_=0)
+    ranked = select(
+        Brand.id,
+        Brand.name,
+        Brand.industry,
+        Brand.logo_path,
+        Brand.created_at,
+        is_active.label("active"),
+        func.row_number()
+        .over(partition_by=is_active, order_by=(func.lower(Brand.name), Brand.id))
+        .label("home_rank"),
+        func.row_number()
+        .over(partition_by=is_active, order_by=(Brand.name, Brand.id))
+        .label("switch_rank"),
+        func.sum(is_active).over().label("active_total"),
+        func.count().over().label("total"),
+    ).subquery()
+    clients = (
+        select(func.count(BrandAccess.id))
+        .join(Membership, Membership.id == BrandAccess.membership_id)
+        .where(BrandAccess.brand_id == ranked.c.id, Membership.role.in_(CLIENT_ROLES))
+        .scalar_subquery()
+    )
+    home_limit = bindparam("home_limit", type_=Integer)
+    switcher_limit = bindparam("switcher_limit", type_=Integer)
+    return select(ranked, clients.label("clients")).where(
+        (
+            (ranked.c.active == 1)
+            & ((ranked.c.home_rank <= home_limit) | (ranked.c.switch_rank <= switcher_limit))
+        )
+        | ((ranked.c.active == 0) & (ranked.c.home_rank == 1))
+    )
+
+
+def overview(limit: int = 12, switcher_limit: int = SWITCHER_BRANDS) -> Overview:
+    """The start page's brands, both totals and the switcher's brands in one query.
+
+    Every brand in scope is ranked twice by window functions (the start page's order and
+    the switcher's), and the totals are window sums, so the database returns at most
+    ``limit + switcher_limit`` rows (plus one archived row carrying the totals when no
+    brand is active) whatever the number of brands.  The client people are counted for
+    those rows only.
+    """
+    rows = db.session.execute(
+        _overview_statement(), {"home_limit": limit, "switcher_limit": switcher_limit}
+    ).all()
+    if not rows:
+        return Overview([], 0, 0, [])
+    active_total = int(rows[0].active_total or 0)
+    active = [r for r in rows if r.active == 1]
+    cards = [
+        BrandCard(r.id, r.name, r.industry, r.logo_path, r.created_at, int(r.clients or 0))
+        for r in sorted((r for r in active if r.home_rank <= limit), key=lambda r: r.home_rank)
+    ]
+    switcher = [
+        SwitcherBrand(r.id, r.name)
+        for r in sorted(
+            (r for r in active if r.switch_rank <= switcher_limit), key=lambda r: r.switch_rank
+        )
+    ]
+    return Overview(cards, active_total, int(rows[0].total) - active_total, switcher)
+
+
+@lru_cache(maxsize=1)
+def _switcher_statement() -> Select[Any]:
+    return (
+        select(Brand.id, Brand.name)
+        .where(Brand.archived_at.is_(None))
+        .order_by(Brand.name, Brand.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+def switcher_brands(limit: int = SWITCHER_BRANDS) -> list[SwitcherBrand]:
+    """The active brands of the layout's switcher, by name: two columns, one query."""
+    rows = db.session.execute(_switcher_statement(), {"limit": limit})
+    return [SwitcherBrand(r.id, r.name) for r in rows]
 
 
 def load(brand_id: int) -> Brand | None:
     """One brand in scope, with its people, or ``None``."""
     return db.session.scalar(_with_people(select(Brand)).where(Brand.id == brand_id))
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone with access to a brand, as its overview lists them."""
+
+    id: int  # the membership
+    role: str
+    name: str
+
+
+@dataclass
+class BrandWithPeople:
+    """A brand and the people with access to it, sorted by name."""
+
+    brand: Brand
+    consultants: list[Person]
+    client_people: list[Person]
+
+
+@lru_cache(maxsize=1)
+def _people_statement() -> Select[Any]:
+    return (
+        select(Brand, Membership.id, Membership.role, User.name)
+        .outerjoin(BrandAccess, BrandAccess.brand_id == Brand.id)
+        .outerjoin(Membership, Membership.id == BrandAccess.membership_id)
+        .outerjoin(User, User.id == Membership.user_id)
+        .where(Brand.id == bindparam("brand_id", type_=Integer))
+    )
+
+
+def load_with_people(brand_id: int) -> BrandWithPeople | None:
+    """One brand in scope and its people in one query (the people as three columns, not
+    memberships with their agencies and users), or ``None``."""
+    brand: Brand | None = None
+    people: list[Person] = []
+    for row in db.session.execute(_people_statement(), {"brand_id": brand_id}):
+        brand = row[0]
+        if row[1] is not None and row[3] is not None:
+            people.append(Person(row[1], row[2], row[3]))
+    if brand is None:
+        return None
+    people.sort(key=lambda p: (p.name.lower(), p.id))
+    return BrandWithPeople(
+        brand,
+        [p for p in people if p.role == Role.CONSULTANT],
+        [p for p in people if p.role in CLIENT_ROLES],
+    )
 
 
 def _people(brand: Brand, roles: Iterable[str]) -> list[Membership]:
@@ -304,7 +456,7 @@ def set_logo(brand: Brand, stream: BinaryIO) -> Brand:
     return update(brand, {}, logo=stream)
 
 
-def logo_version(brand: Brand) -> str | None:
+def logo_version(brand: Brand | BrandCard) -> str | None:
     """A token that changes with the logo, for cache-busting URLs."""
     if not brand.logo_path:
         return None

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
+from sqlalchemy.orm import aliased
 
 from saas.domain.progress import ACHIEVED, Progress, goal_progress
 from saas.extensions import db
@@ -208,8 +209,13 @@ def _audit_values(values: Mapping[str, Any], keep_none: bool = False) -> dict[st
 
 def brand_today(brand: Brand | None) -> date:
     """Today in the brand's time zone (UTC when unknown)."""
+    return today_in(brand.timezone if brand is not None else None)
+
+
+def today_in(timezone: str | None) -> date:
+    """Today in the zone named ``timezone`` (UTC when unknown), for rows read as columns."""
     try:
-        zone = ZoneInfo(brand.timezone) if brand is not None and brand.timezone else ZoneInfo("UTC")
+        zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return datetime.now(zone).date()
@@ -312,18 +318,49 @@ def latest_checkins(goal_ids: Sequence[int]) -> dict[int, GoalCheckin]:
     return {c.goal_id: c for c in db.session.scalars(stmt)}
 
 
+def latest_checkin_id(goal_id: Any, column: str = "id") -> Any:
+    """A correlated subquery: the id (or another ``column``) of the newest check-in of the
+    goal ``goal_id`` names (a column of the enclosing statement), so goals and their latest
+    check-ins come back in one query."""
+    newest = aliased(GoalCheckin)
+    return (
+        select(getattr(newest, column))
+        .where(newest.goal_id == goal_id)
+        .order_by(newest.date.desc(), newest.id.desc())
+        .limit(1)
+        .correlate_except(newest)
+        .scalar_subquery()
+    )
+
+
 def progress_of(goal: Goal, latest: GoalCheckin | None, today: date) -> Progress:
     """The goal's progress; a goal marked achieved by hand shows as achieved."""
-    start = goal.start_date or (goal.created_at.date() if goal.created_at else today)
-    result = goal_progress(
+    return progress_from(
         goal.baseline,
         goal.target,
         latest.value if latest is not None else None,
-        start,
+        goal.start_date,
+        goal.created_at,
         goal.due_date,
+        goal.status,
         today,
     )
-    if goal.status == "achieved" and result.status != ACHIEVED:
+
+
+def progress_from(
+    baseline: float,
+    target: float,
+    latest_value: float | None,
+    start_date: date | None,
+    created_at: datetime | None,
+    due_date: date,
+    status: str,
+    today: date,
+) -> Progress:
+    """``progress_of`` from the columns alone, for pages that read goals as rows."""
+    start = start_date or (created_at.date() if created_at else today)
+    result = goal_progress(baseline, target, latest_value, start, due_date, today)
+    if status == "achieved" and result.status != ACHIEVED:
         result = Progress(result.percent_complete, result.percent_elapsed, ACHIEVED)
     return result
 
@@ -333,6 +370,28 @@ class GoalRow:
     goal: Goal
     latest: GoalCheckin | None
     progress: Progress
+
+
+def brand_rows(brand_id: int, today: date) -> list[GoalRow]:
+    """The brand's goals that are not dropped, by due date, each with its latest check-in
+    and progress: one query (the check-in is joined through ``latest_checkin_id``)."""
+    found = db.session.execute(_brand_rows_statement(), {"brand_id": brand_id})
+    return [GoalRow(goal, latest, progress_of(goal, latest, today)) for goal, latest in found]
+
+
+@lru_cache(maxsize=1)
+def _brand_rows_statement() -> Select[Any]:
+    """Built once (``brand_id`` is bound per call; the tenant criteria are added per
+    execution)."""
+    return (
+        select(Goal, GoalCheckin)
+        .outerjoin(
+            GoalCheckin,
+            (GoalCheckin.goal_id == Goal.id) & (GoalCheckin.id == latest_checkin_id(Goal.id)),
+        )
+        .where(Goal.brand_id == bindparam("brand_id", type_=Integer), Goal.status != "dropped")
+        .order_by(Goal.due_date, Goal.id)
+    )
 
 
 def rows(goals: Sequence[Goal], today: date) -> list[GoalRow]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, bindparam, case, func, select, true
 
 from saas.domain.decisions import Decision
 from saas.domain.sessions.times import pick_zone
@@ -49,40 +51,79 @@ class SessionsCard:
         return session_times.local(self.next_starts_at, self.next_duration, zone, locale)
 
 
-def sessions_card(brand: Brand, today: date, now: datetime | None = None) -> SessionsCard:
-    """Two queries whatever the number of sessions and items: the next scheduled session,
-    and the open and overdue action items counted in one aggregate."""
-    now = now or utcnow()
-    upcoming = db.session.execute(
+def _brand_state() -> Any:
+    """One statement for the overview's scalars: the open and overdue action items (one
+    aggregate, always one row), outer-joined on true to the next scheduled session and to
+    the latest completed review with its plan.  Built once; ``brand_id``, ``now`` and
+    ``today`` are bound per call (the tenant criteria are still added per execution)."""
+    brand_id = bindparam("brand_id", type_=Integer)
+    upcoming = (
         select(
-            StrategySession.id,
-            StrategySession.title,
-            StrategySession.starts_at,
-            StrategySession.duration_minutes,
+            StrategySession.id.label("id"),
+            StrategySession.title.label("title"),
+            StrategySession.starts_at.label("starts_at"),
+            StrategySession.duration_minutes.label("duration"),
         )
         .where(
-            StrategySession.brand_id == brand.id,
+            StrategySession.brand_id == brand_id,
             StrategySession.status == "scheduled",
-            StrategySession.starts_at >= now,
+            StrategySession.starts_at >= bindparam("now", type_=StrategySession.starts_at.type),
         )
         .order_by(StrategySession.starts_at, StrategySession.id)
         .limit(1)
-    ).first()
-    overdue = case((ActionItem.due_on < today, 1), else_=0)
-    counts = db.session.execute(
-        select(func.count(ActionItem.id), func.coalesce(func.sum(overdue), 0)).where(
-            ActionItem.brand_id == brand.id, ActionItem.status == "open"
-        )
-    ).one()
-    return SessionsCard(
-        brand_zone=pick_zone(brand.timezone),
-        next_id=upcoming.id if upcoming else None,
-        next_title=upcoming.title if upcoming else None,
-        next_starts_at=upcoming.starts_at if upcoming else None,
-        next_duration=upcoming.duration_minutes if upcoming else 0,
-        open_items=int(counts[0] or 0),
-        overdue_items=int(counts[1] or 0),
+        .subquery()
     )
+    overdue = case(
+        (ActionItem.due_on < bindparam("today", type_=ActionItem.due_on.type), 1), else_=0
+    )
+    counts = (
+        select(
+            func.count(ActionItem.id).label("open"),
+            func.coalesce(func.sum(overdue), 0).label("overdue"),
+        )
+        .where(ActionItem.brand_id == brand_id, ActionItem.status == "open")
+        .subquery()
+    )
+    latest = (
+        select(Review.id.label("id"))
+        .where(Review.brand_id == brand_id, Review.status == "completed")
+        .order_by(Review.completed_at.desc(), Review.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    return (
+        select(counts.c.open, counts.c.overdue, upcoming, Review, Plan)
+        .select_from(counts)
+        .outerjoin(upcoming, true())
+        .outerjoin(latest, true())
+        .outerjoin(Review, Review.id == latest.c.id)
+        .outerjoin(Plan, Plan.id == Review.plan_id)
+    )
+
+
+_BRAND_STATE = _brand_state()
+
+
+def _read_state(brand: Brand, today: date, now: datetime | None) -> tuple[Any, SessionsCard]:
+    row = db.session.execute(
+        _BRAND_STATE, {"brand_id": brand.id, "now": now or utcnow(), "today": today}
+    ).one()
+    card = SessionsCard(
+        brand_zone=pick_zone(brand.timezone),
+        next_id=row.id,
+        next_title=row.title,
+        next_starts_at=row.starts_at,
+        next_duration=row.duration if row.id is not None else 0,
+        open_items=int(row.open or 0),
+        overdue_items=int(row.overdue or 0),
+    )
+    return row, card
+
+
+def sessions_card(brand: Brand, today: date, now: datetime | None = None) -> SessionsCard:
+    """The next scheduled session and the open and overdue action items: one query
+    whatever the number of sessions and items."""
+    return _read_state(brand, today, now)[1]
 
 
 @dataclass
@@ -98,34 +139,22 @@ class BrandOverview:
 
 
 def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOverview:
-    goals = list(
-        db.session.scalars(
-            select(Goal)
-            .where(Goal.brand_id == brand.id, Goal.status != "dropped")
-            .order_by(Goal.due_date, Goal.id)
-        )
-    )
+    """Three queries whatever the numbers: the goals with their latest check-ins, the
+    plans, and one row with the latest completed review, its plan and the sessions card."""
     today = goals_service.brand_today(brand)
-    rows = goals_service.rows(goals, today)
+    rows = goals_service.brand_rows(brand.id, today)
     plans = list(db.session.scalars(plans_service.plans_query(brand.id, role).limit(5)))
-    review = db.session.scalar(
-        select(Review)
-        .where(Review.brand_id == brand.id, Review.status == "completed")
-        .order_by(Review.completed_at.desc(), Review.id.desc())
-        .limit(1)
-    )
-    review_plan = next((p for p in plans if review and p.id == review.plan_id), None)
-    if review is not None and review_plan is None:
-        review_plan = db.session.scalar(select(Plan).where(Plan.id == review.plan_id))
+    state, card = _read_state(brand, today, None)
+    review: Review | None = state.Review
     return BrandOverview(
         decisions=_decisions(rows, review, has_plan=bool(plans)),
         goal_rows=rows[:goal_limit],
         goals_total=len(rows),
         plans=plans,
         latest_review=review,
-        latest_review_plan=review_plan,
+        latest_review_plan=state.Plan if review is not None else None,
         at_risk=[r for r in rows if r.progress.status in ("at_risk", "behind")],
-        sessions=sessions_card(brand, today),
+        sessions=card,
     )
 
 
@@ -136,40 +165,97 @@ def _decisions(rows: list[GoalRow], review: Review | None, *, has_plan: bool) ->
     return brand_decisions(rows, review, reviewed=review is not None or not has_plan, limit=5)
 
 
+@dataclass(frozen=True)
+class WaitingPlan:
+    """A plan waiting for review, as the start page lists it."""
+
+    id: int
+    title: str
+    status: str
+    submitted_at: datetime | None
+    brand_name: str
+
+
+@dataclass(frozen=True)
+class GoalAtRisk:
+    """An active goal whose progress is at risk or behind, as the start page lists it."""
+
+    id: int
+    title: str
+    status: str  # the progress status ("at_risk" or "behind")
+    brand_name: str
+
+
 @dataclass
 class Attention:
     """The consultant's morning list: plans waiting for review, goals drifting."""
 
-    waiting_plans: list[tuple[Plan, Brand]]
-    goals_at_risk: list[tuple[GoalRow, Brand]]
+    waiting_plans: list[WaitingPlan]
+    goals_at_risk: list[GoalAtRisk]
+
+
+@lru_cache(maxsize=1)
+def _attention_statements() -> tuple[Any, Any]:
+    """``staff_attention``'s two statements, built once (the tenant criteria are added per
+    execution)."""
+    waiting = (
+        select(Plan.id, Plan.title, Plan.status, Plan.submitted_at, Brand.name)
+        .join(Brand, Brand.id == Plan.brand_id)
+        .where(Plan.status.in_(("submitted", "in_review")), Brand.archived_at.is_(None))
+        .order_by(Plan.submitted_at, Plan.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    latest_value = goals_service.latest_checkin_id(Goal.id, "value")
+    goals = (
+        select(
+            Goal.id,
+            Goal.title,
+            Goal.baseline,
+            Goal.target,
+            Goal.start_date,
+            Goal.created_at,
+            Goal.due_date,
+            Goal.status,
+            Brand.name,
+            Brand.timezone,
+            latest_value.label("latest_value"),
+        )
+        .join(Brand, Brand.id == Goal.brand_id)
+        .where(Goal.status == "active", Brand.archived_at.is_(None))
+        .order_by(Goal.due_date, Goal.id)
+    )
+    return waiting, goals
 
 
 def staff_attention(limit: int = 10) -> Attention:
+    """Two column queries whatever the number of plans, goals and check-ins: the waiting
+    plans, and the active goals each with its brand's zone and its latest check-in's value
+    (a correlated subquery)."""
+    waiting_stmt, goals_stmt = _attention_statements()
     waiting = [
-        tuple(row)
-        for row in db.session.execute(
-            select(Plan, Brand)
-            .join(Brand, Brand.id == Plan.brand_id)
-            .where(Plan.status.in_(("submitted", "in_review")), Brand.archived_at.is_(None))
-            .order_by(Plan.submitted_at, Plan.id)
-            .limit(limit)
-        )
+        WaitingPlan(r.id, r.title, r.status, r.submitted_at, r.name)
+        for r in db.session.execute(waiting_stmt, {"limit": limit})
     ]
-    goal_brands = list(
-        db.session.execute(
-            select(Goal, Brand)
-            .join(Brand, Brand.id == Goal.brand_id)
-            .where(Goal.status == "active", Brand.archived_at.is_(None))
-            .order_by(Goal.due_date, Goal.id)
+    goals = db.session.execute(goals_stmt)
+    today_by_zone: dict[str | None, date] = {}
+    at_risk: list[GoalAtRisk] = []
+    for r in goals:
+        today = today_by_zone.get(r.timezone)
+        if today is None:
+            today = today_by_zone[r.timezone] = goals_service.today_in(r.timezone)
+        progress = goals_service.progress_from(
+            r.baseline,
+            r.target,
+            r.latest_value,
+            r.start_date,
+            r.created_at,
+            r.due_date,
+            r.status,
+            today,
         )
-    )
-    brand_of = {goal.id: brand for goal, brand in goal_brands}
-    today_by_brand: dict[int, object] = {}
-    at_risk: list[tuple[GoalRow, Brand]] = []
-    latest = goals_service.latest_checkins([goal.id for goal, _ in goal_brands])
-    for goal, brand in goal_brands:
-        today = today_by_brand.setdefault(brand.id, goals_service.brand_today(brand))
-        progress = goals_service.progress_of(goal, latest.get(goal.id), today)  # type: ignore[arg-type]
         if progress.status in ("at_risk", "behind"):
-            at_risk.append((GoalRow(goal, latest.get(goal.id), progress), brand_of[goal.id]))
-    return Attention(waiting_plans=waiting, goals_at_risk=at_risk[:limit])
+            at_risk.append(GoalAtRisk(r.id, r.title, progress.status, r.name))
+            if len(at_risk) >= limit:
+                break
+    goals.close()
+    return Attention(waiting_plans=waiting, goals_at_risk=at_risk)

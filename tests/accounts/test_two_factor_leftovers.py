@@ -130,6 +130,33 @@ def test_a_secret_stored_in_plain_text_before_still_works_and_is_sealed_when_rea
     assert stored.startswith("v1$") and secret not in stored
 
 
+def test_the_seal_command_seals_every_plain_secret_once_and_sign_in_still_works(
+    client, alpha, db_app
+):
+    owner_id, consultant_id = alpha.owner.user_id, alpha.consultant.user_id
+    secret, _codes = enable_two_factor(client, "owner@alpha.test")
+    client.get("/logout")
+    db.session.get(User, owner_id).totp_secret = secret  # as stored before sealing
+    db.session.get(User, consultant_id).totp_secret = "not-base32!"  # hand-made: left alone
+    db.session.commit()
+
+    result = db_app.test_cli_runner().invoke(args=["accounts", "seal-secrets"])
+    assert result.exit_code == 0, result.output
+    assert "Sealed 1 two-factor key(s)" in result.output
+    assert "Left 1 key(s)" in result.output
+    stored = _stored(owner_id)
+    assert stored.startswith("v1$") and secret not in stored
+    assert _stored(consultant_id) == "not-base32!"
+
+    again = db_app.test_cli_runner().invoke(args=["accounts", "seal-secrets"])
+    assert "Sealed 0 two-factor key(s)" in again.output
+    assert _stored(owner_id) == stored  # not sealed twice
+
+    _login(client, "owner@alpha.test")
+    resp = client.post("/login/two-factor", data={"code": code(secret)})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
 def test_a_sealed_secret_opens_only_for_its_user_and_with_its_key(client, alpha, db_app):
     enable_two_factor(client, "owner@alpha.test")
     owner = db.session.get(User, alpha.owner.user_id)

@@ -127,8 +127,15 @@ HIDDEN_COLUMNS = """
 """
 
 
-@pytest.mark.parametrize("role", ["owner", "consultant", "leader"])
-def test_no_page_scrolls_sideways(browser, live_server, shot, demo_pages, role):
+def test_no_page_scrolls_sideways(browser, live_server, shot, demo_pages):
+    """Every role in one test, so the demo is loaded once (each load is seconds)."""
+    failures: list[str] = []
+    for role in ("owner", "consultant", "leader"):
+        failures += _role_failures(browser, live_server, shot, demo_pages, role)
+    assert not failures, "pages scroll sideways:\n" + "\n".join(failures)
+
+
+def _role_failures(browser, live_server, shot, demo_pages, role: str) -> list[str]:
     failures: list[str] = []
     for lang in LANGS:
         for width in WIDTHS:
@@ -144,22 +151,24 @@ def test_no_page_scrolls_sideways(browser, live_server, shot, demo_pages, role):
                 if status == 403:  # not this role's screen
                     continue
                 if status >= 400:
-                    failures.append(f"{name} ({path}) answered {status} [{lang}, {width} px]")
+                    failures.append(
+                        f"{role}: {name} ({path}) answered {status} [{lang}, {width} px]"
+                    )
                     continue
                 assert page.locator("html").get_attribute("dir") == (
                     "rtl" if lang == "ar" else "ltr"
-                ), f"{name}: wrong direction in {lang}"
+                ), f"{role}: {name}: wrong direction in {lang}"
                 shot(page, f"overflow-{role}-{lang}-{width}-{name.replace(' ', '-')}")
                 wide = _overflow(page)
                 if wide:
                     failures.append(
-                        f"{name} ({path}) is {wide[0]} px wide in a {wide[1]} px window "
+                        f"{role}: {name} ({path}) is {wide[0]} px wide in a {wide[1]} px window "
                         f"[{lang}, {width} px]"
                     )
                 for label, inner, box in page.evaluate(HIDDEN_COLUMNS):
                     failures.append(
-                        f"{name} ({path}): the table “{label}” is {inner} px wide in its "
-                        f"{box} px card, its last columns hidden [{lang}, {width} px]"
+                        f"{role}: {name} ({path}): the table “{label}” is {inner} px wide in "
+                        f"its {box} px card, its last columns hidden [{lang}, {width} px]"
                     )
             ctx.close()
-    assert not failures, f"{role}: pages scroll sideways:\n" + "\n".join(failures)
+    return failures

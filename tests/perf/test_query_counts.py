@@ -34,6 +34,19 @@ def count_queries():
         event.remove(db.engine, "before_cursor_execute", _count)
 
 
+@pytest.fixture(autouse=True)
+def _cold_plan_caches(monkeypatch):
+    """Count what a request reads with nothing kept between requests (the plan page's
+    campaign table and the API plan's content are cached), so an N+1 still shows."""
+    from saas.api.plans import endpoints
+    from saas.web.plans import table_cache
+
+    monkeypatch.setattr(table_cache.tables, "max_entries", 0)
+    monkeypatch.setattr(endpoints._content, "max_entries", 0)
+    table_cache.tables.clear()
+    endpoints._content.clear()
+
+
 @pytest.fixture
 def two_plans(alpha, login_as, client):
     """The same brand shape twice: a small plan in brand One, a big one in brand Two."""
@@ -91,3 +104,85 @@ def _api_queries(api_client, url: str) -> int:
         resp = api_client.get(url)
     assert resp.status_code == 200, (url, resp.status_code, resp.get_data(as_text=True)[:200])
     return counter["n"]
+
+
+# --- the start page and the brand overview: a fixed budget, whatever the agency's size ------
+
+# 3 queries load the session (user, membership with agency, brand scope); the start page adds
+# one for its brands, both totals and the layout's switcher, and two for the attention lists.
+DASHBOARD_QUERIES = 6
+# The brand with its people, goals with their latest check-ins, plans, one row with the
+# latest review, its plan and the sessions card, the team (no team: the methodology is not
+# read), reports and the switcher.
+BRAND_OVERVIEW_QUERIES = 10
+
+
+def _grow(alpha, brands: int) -> None:
+    """``brands`` more brands, each with client people, goals with check-ins, a plan waiting
+    for review, and a consultant's access: everything the two pages list per row."""
+    from datetime import date, timedelta
+
+    from saas.models import BrandAccess, Goal, GoalCheckin
+
+    for i in range(brands):
+        b = factories.brand(alpha.agency, name=f"Grown {i:02d}", industry="Retail")
+        factories.member(alpha.agency, "client_leader", brands=[b])
+        factories.member(alpha.agency, "client_team", brands=[b])
+        factories.planning_data(alpha.agency, b, goals=2, campaigns=1, calendar=1)
+        with tenant_scope(alpha.agency.id):
+            db.session.add(
+                BrandAccess(
+                    agency_id=alpha.agency.id, brand_id=b.id, membership_id=alpha.consultant.id
+                )
+            )
+            for goal_id in db.session.scalars(select(Goal.id).where(Goal.brand_id == b.id)):
+                for k in range(3):
+                    db.session.add(
+                        GoalCheckin(
+                            agency_id=alpha.agency.id,
+                            brand_id=b.id,
+                            goal_id=goal_id,
+                            date=date(2026, 1, 1) + timedelta(days=30 * k),
+                            value=100 + k,
+                        )
+                    )
+            db.session.flush()
+    db.session.commit()
+
+
+@pytest.mark.parametrize("role", ["owner", "consultant"])
+def test_the_start_page_reads_a_fixed_number_of_queries(alpha, login_as, client, role):
+    """Two brands or sixteen (more than the page shows), each with people, goals, check-ins
+    and a waiting plan: the same queries, the budget above."""
+    login_as(getattr(alpha, role))
+    few = _queries(client, "/")
+    _grow(alpha, 14)
+    many = _queries(client, "/")
+    body = client.get("/").get_data(as_text=True)
+    assert "Grown 13" in body  # the switcher lists the new brands
+    assert many == few, f"start page: {few} queries for 2 brands, {many} for 16"
+    assert many == DASHBOARD_QUERIES, f"start page: {many} queries, budget {DASHBOARD_QUERIES}"
+
+
+def test_the_brand_overview_reads_a_fixed_number_of_queries(alpha, login_as, client):
+    """A brand with more people, goals and check-ins costs no more queries."""
+    login_as(alpha.consultant)
+    url = f"/brands/{alpha.brand.id}"
+    few = _queries(client, url)
+    _grow(alpha, 3)
+    from saas.models import BrandAccess
+
+    with tenant_scope(alpha.agency.id):
+        for _ in range(5):
+            m = factories.member(alpha.agency, "client_team")
+            db.session.add(
+                BrandAccess(agency_id=alpha.agency.id, brand_id=alpha.brand.id, membership_id=m.id)
+            )
+        db.session.flush()
+    factories.planning_data(alpha.agency, alpha.brand, goals=8, campaigns=1, calendar=1)
+    db.session.commit()
+    many = _queries(client, url)
+    assert many == few, f"brand overview: {few} queries, then {many} with more rows"
+    assert many == BRAND_OVERVIEW_QUERIES, (
+        f"brand overview: {many}, budget {BRAND_OVERVIEW_QUERIES}"
+    )

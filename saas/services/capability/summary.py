@@ -20,14 +20,15 @@ only, in the caller's tenant scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, partial
 
 from sqlalchemy import func, select
 
 from saas.domain import plan_workflow
-from saas.domain.alignment.rules import effective, skills_needed
+from saas.domain.alignment.rules import Effective, effective, skills_needed
 from saas.extensions import db
 from saas.models import Brand
 from saas.models.capability import LearningItem, Skill
@@ -117,12 +118,25 @@ class Hours:
 @dataclass
 class CapabilitySummary:
     members: int
-    threshold: int
-    rule_enabled: bool
+    # The brand's effective capability_gap rule, read when first asked for: a brand
+    # without a team shows only the empty card, so its page need not read the settings.
+    rule: Callable[[], Effective] = field(repr=False, compare=False)
     strengths: list[Strength] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     hours: Hours | None = None
     learning: list[SkillName] = field(default_factory=list)  # skills of planned items
+
+    @cached_property
+    def _config(self) -> Effective:
+        return self.rule()
+
+    @property
+    def threshold(self) -> int:
+        return int(self._config.params.get("min_rating", 2))
+
+    @property
+    def rule_enabled(self) -> bool:
+        return bool(self._config.enabled)
 
     @property
     def has_team(self) -> bool:
@@ -279,17 +293,21 @@ def gaps_for(brand: Brand, role: str | None = None) -> tuple[list[Gap], int]:
     return _gaps(brand.id, role, best, threshold, names, ids), threshold
 
 
+def _rule_config(brand_id: int) -> Effective:
+    return effective(RULE, methodology_service.settings_for(brand_id))
+
+
 def capability_summary(
     brand: Brand, role: str | None = None, *, today: date | None = None
 ) -> CapabilitySummary:
     """The brand's capability summary as ``role`` may see it (``None``: everything, for the
     agency's own reports)."""
-    cfg = effective(RULE, methodology_service.settings_for(brand.id))
-    threshold = int(cfg.params.get("min_rating", 2))
     members = active_members(brand.id)
-    summary = CapabilitySummary(members=len(members), threshold=threshold, rule_enabled=cfg.enabled)
     if not members:
-        return summary
+        return CapabilitySummary(members=0, rule=partial(_rule_config, brand.id))
+    cfg = _rule_config(brand.id)
+    threshold = int(cfg.params.get("min_rating", 2))
+    summary = CapabilitySummary(members=len(members), rule=lambda: cfg)
     best = strongest(latest_cells(brand.id, [m.id for m in members]))
     names, ids, retired = _catalogue()
     summary.strengths = sorted(

@@ -20,6 +20,7 @@ One module per use case: ``data`` (the records and limits), ``checks`` (validati
 ``EditConflict``).  Import from this package; the modules are its inside.
 """
 
+from saas.services.plans.cache import BoundedCache, revision_key
 from saas.services.plans.checks import validate_campaigns
 from saas.services.plans.data import (
     BRIEF_MAX,
@@ -42,16 +43,23 @@ from saas.services.plans.data import (
 )
 from saas.services.plans.diff import campaign_dict, compare, revision_dict
 from saas.services.plans.queries import (
+    CampaignRow,
+    GoalLink,
     RevisionRow,
+    audiences_by_id,
     brand_audiences,
     brand_goals,
     calendar_counts,
+    campaign_rows,
     current_revision,
     default_comparison,
     get_plan,
     get_revision,
+    goals_by_id,
     load_revision,
+    plan_and_revision,
     plans_query,
+    revision_content,
     revision_counts,
     revision_data,
     revision_history,
@@ -61,6 +69,8 @@ from saas.services.plans.transitions import available_transitions, transition
 from saas.services.plans.versions import EditConflict, claim_version, parse_version, reload
 
 __all__ = [
+    "BoundedCache",
+    "revision_key",
     "BRIEF_MAX",
     "BUDGET_LIMIT",
     "CALENDAR_COLUMNS",
@@ -79,7 +89,10 @@ __all__ = [
     "CalendarItemData",
     "CampaignData",
     "EditConflict",
+    "CampaignRow",
+    "GoalLink",
     "RevisionRow",
+    "audiences_by_id",
     "available_transitions",
     "brand_audiences",
     "brand_goals",
@@ -92,10 +105,14 @@ __all__ = [
     "default_comparison",
     "get_plan",
     "get_revision",
+    "campaign_rows",
+    "goals_by_id",
     "load_revision",
     "parse_version",
+    "plan_and_revision",
     "plans_query",
     "reload",
+    "revision_content",
     "revision_counts",
     "revision_data",
     "revision_dict",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -19,6 +19,7 @@ from saas.models import (
     Audience,
     CalendarItem,
     Campaign,
+    CampaignGoal,
     Goal,
     Plan,
     PlanRevision,
@@ -26,7 +27,13 @@ from saas.models import (
     User,
 )
 from saas.services.errors import NotFound
-from saas.services.plans.data import VIEW_ROLES, CalendarItemData, CampaignData
+from saas.services.plans.data import (
+    CALENDAR_COLUMNS,
+    CAMPAIGN_COLUMNS,
+    VIEW_ROLES,
+    CalendarItemData,
+    CampaignData,
+)
 
 
 def plans_query(brand_id: int, role: str) -> Select[Any]:
@@ -59,6 +66,30 @@ def get_plan(plan_id: Any, role: str | None) -> Plan:
     if plan is None or role is None or not workflow.can_view(plan.status, role):
         raise NotFound(_("There is no such plan."))
     return plan
+
+
+def plan_and_revision(
+    plan_id: Any, role: str | None, number: Any = None
+) -> tuple[Plan, PlanRevision]:
+    """``get_plan`` and then its current revision (or revision ``number``), in one query;
+    the same ``NotFound`` as the two calls when either is missing (found out with them)."""
+    ident = parse_id(plan_id)
+    wanted = parse_id(number) if number is not None else None
+    if ident is not None and (number is None or wanted is not None):
+        stmt = (
+            select(Plan, PlanRevision)
+            .join(PlanRevision, PlanRevision.plan_id == Plan.id)
+            .where(Plan.id == ident)
+        )
+        if wanted is not None:
+            stmt = stmt.where(PlanRevision.number == wanted)
+        row = db.session.execute(stmt.order_by(PlanRevision.number.desc()).limit(1)).first()
+        if row is not None and role is not None and workflow.can_view(row[0].status, role):
+            return row[0], row[1]
+    plan = get_plan(plan_id, role)
+    if number is not None:
+        return plan, get_revision(plan, number=number)
+    return plan, current_revision(plan)
 
 
 def current_revision(plan: Plan) -> PlanRevision:
@@ -112,33 +143,151 @@ class RevisionRow:
     campaign_count: int
     # A completed review has judged this revision (what "last reviewed" compares from).
     reviewed: bool = False
+    # Its calendar items (only when ``revision_history(..., calendar_counts=True)``).
+    calendar_count: int = 0
 
 
-def revision_history(plan: Plan) -> list[RevisionRow]:
-    """Every revision, newest first, with author name, campaign count and whether a
-    completed review judged it (three queries)."""
+def revision_history(plan: Plan, *, calendar_counts: bool = False) -> list[RevisionRow]:
+    """Every revision, newest first, with author name, campaign count, whether a completed
+    review judged it (and, asked for, its calendar item count), in one query: the counts
+    are correlated subqueries, which the tenant criteria reach like any other statement."""
+    campaigns = (
+        select(func.count(Campaign.id))
+        .where(Campaign.revision_id == PlanRevision.id)
+        .correlate(PlanRevision)
+        .scalar_subquery()
+    )
+    reviewed = (
+        select(Review.id)
+        .where(
+            Review.revision_id == PlanRevision.id,
+            Review.plan_id == plan.id,
+            Review.status == "completed",
+        )
+        .correlate(PlanRevision)
+        .exists()
+    )
+    columns: list[Any] = [PlanRevision, User.name, campaigns, reviewed]
+    if calendar_counts:
+        columns.append(
+            select(func.count(CalendarItem.id))
+            .where(CalendarItem.revision_id == PlanRevision.id)
+            .correlate(PlanRevision)
+            .scalar_subquery()
+        )
     rows = db.session.execute(
-        select(PlanRevision, User.name)
+        select(*columns)
         .outerjoin(User, User.id == PlanRevision.author_id)
         .where(PlanRevision.plan_id == plan.id)
         .order_by(PlanRevision.number.desc())
     ).all()
-    counts = dict(
-        db.session.execute(
-            select(Campaign.revision_id, func.count(Campaign.id))
-            .join(PlanRevision, PlanRevision.id == Campaign.revision_id)
-            .where(PlanRevision.plan_id == plan.id)
-            .group_by(Campaign.revision_id)
-        ).all()
-    )
-    reviewed = set(
-        db.session.scalars(
-            select(Review.revision_id).where(
-                Review.plan_id == plan.id, Review.status == "completed"
+    extra = 4 if calendar_counts else None
+    return [
+        RevisionRow(row[0], row[1], row[2] or 0, bool(row[3]), row[extra] or 0 if extra else 0)
+        for row in rows
+    ]
+
+
+class GoalLink(NamedTuple):
+    """A campaign's link to a goal, as read for display."""
+
+    goal_id: int
+    contribution: float | None
+
+
+class CampaignRow:
+    """A campaign's columns and goal links as plain attributes (the names of the ORM row),
+    for pages and serialisers that only read them: far cheaper than an ORM object."""
+
+    __slots__ = ("id", "position", "key", *CAMPAIGN_COLUMNS, "goal_links")
+
+    id: int
+    position: int
+    key: str
+    goal_links: list[GoalLink]
+
+    def __getattr__(self, name: str) -> Any:  # only the slots exist; for type checkers
+        raise AttributeError(name)
+
+
+def campaign_rows(revision_id: int) -> list[CampaignRow]:
+    """A revision's campaigns in position order, each with its goal links (in the order a
+    ``selectinload`` of ``Campaign.goal_links`` gives them), from two column queries."""
+    rows = db.session.execute(
+        select(Campaign.id, Campaign.position, Campaign.key, *_CAMPAIGN_FIELDS)
+        .where(Campaign.revision_id == revision_id)
+        .order_by(Campaign.position)
+    ).all()
+    names = CampaignRow.__slots__[:-1]
+    campaigns: dict[int, CampaignRow] = {}
+    for row in rows:
+        campaign = CampaignRow()
+        for name, value in zip(names, row, strict=True):
+            setattr(campaign, name, value)
+        campaign.goal_links = []
+        campaigns[campaign.id] = campaign
+    if campaigns:
+        for campaign_id, goal_id, contribution in db.session.execute(
+            select(CampaignGoal.campaign_id, CampaignGoal.goal_id, CampaignGoal.contribution).where(
+                CampaignGoal.campaign_id.in_(list(campaigns))
             )
+        ):
+            campaigns[campaign_id].goal_links.append(GoalLink(goal_id, contribution))
+    return list(campaigns.values())
+
+
+def revision_content(revision_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A revision's campaigns and calendar items as plain values, straight from column
+    queries (three, whatever the size): what a serialiser needs, without building an ORM
+    object per row.  Each campaign is ``CampaignData.as_dict()`` plus ``id`` and
+    ``position`` (in position order), each item ``CalendarItemData.as_dict()`` plus ``id``
+    (in date order), as ``load_revision`` + ``revision_data`` would give them."""
+    campaigns = []
+    for row in campaign_rows(revision_id):
+        goal_links = sorted(row.goal_links)
+        campaigns.append(
+            {
+                "key": row.key,
+                **{name: getattr(row, name) for name in CAMPAIGN_COLUMNS},
+                "networks": list(row.networks or []),
+                "goal_ids": [goal_id for goal_id, _c in goal_links],
+                "goal_contributions": dict(goal_links),
+                "id": row.id,
+                "position": row.position,
+            }
         )
+    calendar = [
+        {"id": row[0], **dict(zip(CALENDAR_COLUMNS, row[1:], strict=True))}
+        for row in db.session.execute(
+            select(CalendarItem.id, *_CALENDAR_FIELDS)
+            .where(CalendarItem.revision_id == revision_id)
+            .order_by(CalendarItem.date)
+        )
+    ]
+    return campaigns, calendar
+
+
+def goals_by_id(brand_id: int) -> dict[int, Any]:
+    """The brand's goals by id, each a row with ``id`` and ``title`` (what a campaign
+    table prints of its links), from a column query."""
+    rows = db.session.execute(
+        select(Goal.id, Goal.title).where(Goal.brand_id == brand_id).order_by(Goal.id)
     )
-    return [RevisionRow(rev, name, counts.get(rev.id, 0), rev.id in reviewed) for rev, name in rows]
+    return {row.id: row for row in rows}
+
+
+def audiences_by_id(brand_id: int) -> dict[int, Any]:
+    """The brand's audiences by id, each a row with ``id`` and ``name``."""
+    rows = db.session.execute(
+        select(Audience.id, Audience.name)
+        .where(Audience.brand_id == brand_id)
+        .order_by(Audience.name)
+    )
+    return {row.id: row for row in rows}
+
+
+_CAMPAIGN_FIELDS = tuple(getattr(Campaign, name) for name in CAMPAIGN_COLUMNS)
+_CALENDAR_FIELDS = tuple(getattr(CalendarItem, name) for name in CALENDAR_COLUMNS)
 
 
 def default_comparison(history: Sequence[RevisionRow]) -> tuple[PlanRevision, PlanRevision] | None:

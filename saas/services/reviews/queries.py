@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from saas.domain.alignment import messages
 from saas.extensions import db
 from saas.i18n import gettext as _
-from saas.models import Membership, User
+from saas.models import Brand, Membership, User
 from saas.models.goals import Goal
 from saas.models.plans import Campaign, Plan, PlanRevision
 from saas.models.reviews import FINDING_STATES, Finding, Review, ReviewComment
@@ -33,6 +34,127 @@ def load(review_id: int, membership: Membership) -> Review | None:
     if review is None or not visible_to(review, membership):
         return None
     return review
+
+
+class FindingRow(NamedTuple):
+    """A finding as the review page prints it: the columns it shows, no ORM object."""
+
+    id: int
+    brand_id: int
+    rule: str
+    severity: str
+    campaign_id: int | None
+    goal_id: int | None
+    params: dict[str, Any]
+    state: str
+    dismiss_reason: str | None
+    decided_by_id: int | None
+    decided_by_name: str | None
+
+
+class CommentRow(NamedTuple):
+    """A comment as the review page prints it."""
+
+    id: int
+    campaign_id: int | None
+    goal_id: int | None
+    body: str
+    shared: bool
+    author_id: int | None
+    created_at: datetime
+    author_name: str | None
+
+
+_FINDING_COLUMNS = (
+    Finding.id,
+    Finding.brand_id,
+    Finding.rule,
+    Finding.severity,
+    Finding.campaign_id,
+    Finding.goal_id,
+    Finding.params,
+    Finding.state,
+    Finding.dismiss_reason,
+    Finding.decided_by_id,
+    User.name,
+)
+_COMMENT_COLUMNS = (
+    ReviewComment.id,
+    ReviewComment.campaign_id,
+    ReviewComment.goal_id,
+    ReviewComment.body,
+    ReviewComment.shared,
+    ReviewComment.author_id,
+    ReviewComment.created_at,
+    User.name,
+)
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """What the review page prints, loaded together: the review with its brand, plan and
+    revision, the findings and comments the member may see (in id order, as
+    ``findings_for`` and ``comments_for`` give them) and the names of their people."""
+
+    review: Review
+    brand: Brand
+    plan: Plan
+    revision: PlanRevision
+    findings: list[FindingRow]
+    comments: list[CommentRow]
+    names: dict[int, str]
+
+
+def load_page(review_id: int, membership: Membership) -> ReviewPage | None:
+    """The review page's data in three queries, whatever the review's size: what ``load``,
+    the brand's ``get_or_404``, ``plan_of``, ``revision_of``, ``findings_for``,
+    ``comments_for`` and ``user_names`` fetch one by one.  Findings and comments come as
+    plain rows (building ORM objects for them was most of the load's cost).  None when
+    ``load`` would say None or the brand is out of the member's reach (404 either way)."""
+    row = db.session.execute(
+        select(Review, Brand, Plan, PlanRevision)
+        .join(Brand, Brand.id == Review.brand_id)
+        .outerjoin(Plan, Plan.id == Review.plan_id)
+        .outerjoin(PlanRevision, PlanRevision.id == Review.revision_id)
+        .where(Review.id == review_id)
+        # The coverage matrix (goals × campaigns) is the matrix page's; this one never
+        # reads it, and parsing it was a tenth of the load.
+        .options(defer(Review.coverage))
+    ).first()
+    if row is None:
+        return None
+    review, brand, plan, revision = row
+    if not visible_to(review, membership):
+        return None
+    staff = is_staff(membership)
+    finding_stmt = (
+        select(*_FINDING_COLUMNS)
+        .outerjoin(User, User.id == Finding.decided_by_id)
+        .where(Finding.review_id == review.id)
+        .order_by(Finding.id)
+    )
+    comment_stmt = (
+        select(*_COMMENT_COLUMNS)
+        .outerjoin(User, User.id == ReviewComment.author_id)
+        .where(ReviewComment.review_id == review.id)
+        .order_by(ReviewComment.id)
+    )
+    if not staff:  # as findings_for and comments_for filter them
+        finding_stmt = finding_stmt.where(Finding.state == "accepted")
+        comment_stmt = comment_stmt.where(ReviewComment.shared.is_(True))
+    findings = [FindingRow._make(r) for r in db.session.execute(finding_stmt)]
+    comments = [CommentRow._make(r) for r in db.session.execute(comment_stmt)]
+    names = {f.decided_by_id: f.decided_by_name for f in findings if f.decided_by_name is not None}
+    names.update((c.author_id, c.author_name) for c in comments if c.author_name is not None)
+    return ReviewPage(
+        review=review,
+        brand=brand,
+        plan=plan if plan is not None else plan_of(review),  # plan_of raises NotFound
+        revision=revision if revision is not None else revision_of(review),
+        findings=findings,
+        comments=comments,
+        names=names,
+    )
 
 
 def visible_to(review: Review, membership: Membership) -> bool:

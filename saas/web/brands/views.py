@@ -116,9 +116,10 @@ def usual_timezone() -> str:
 @bp.route("/<int:brand_id>")
 @require("brand.view")
 def show(brand_id: int) -> ResponseReturnValue:
-    brand = brands_service.load(brand_id)
-    if brand is None:
+    found = brands_service.load_with_people(brand_id)
+    if found is None:
         abort(404)
+    brand = found.brand
     use_brand(brand)
     staff = reports_service.can_request(g.membership.role)
     overview = brand_overview(brand, g.membership.role)
@@ -137,8 +138,8 @@ def show(brand_id: int) -> ResponseReturnValue:
         PLAN_STATUS_BADGES=STATUS_BADGES,
         VERDICT_LABELS=VERDICT_LABELS,
         VERDICT_BADGES=VERDICT_BADGES,
-        consultants=brands_service.consultants_of(brand),
-        client_people=brands_service.client_people_of(brand),
+        consultants=found.consultants,
+        client_people=found.client_people,
         logo_version=brands_service.logo_version(brand),
         latest_reports=latest_reports(brand, g.membership.role),
         can_request_report=staff,

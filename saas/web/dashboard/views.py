@@ -37,6 +37,7 @@ def home() -> ResponseReturnValue:
     if membership is None:
         abort(403)
     overview = brands_service.overview(limit=DASHBOARD_BRANDS)
+    g.brand_switcher = overview.switcher  # the layout's switcher: same scope, same query
     if membership.role_enum.is_client:
         # A client leader or team member with one brand has nothing to choose: go there.
         if overview.active_total == 1 and overview.brands:
@@ -51,7 +52,5 @@ def home() -> ResponseReturnValue:
         PROGRESS_BADGES=PROGRESS_BADGES,
         PLAN_STATUS_LABELS=STATUS_LABELS,
         PLAN_STATUS_BADGES=STATUS_BADGES,
-        consultants_of=brands_service.consultants_of,
-        client_people_of=brands_service.client_people_of,
         logo_version=brands_service.logo_version,
     )

@@ -16,14 +16,14 @@ from flask_login import current_user
 from saas.domain import plan_workflow as workflow
 from saas.http import page_args, paginate
 from saas.i18n import gettext as _
-from saas.models import Plan
+from saas.models import Plan, PlanRevision
 from saas.presentation.labels.plans import ACTION_LABELS, STATUS_LABELS
 from saas.services import plans as plans_service
 from saas.services import reviews as reviews_service
 from saas.services.errors import NotFound, ServiceError
 from saas.services.plans import EditConflict, parse_version
 from saas.web.common import allowed, require
-from saas.web.plans import campaigns, comparison
+from saas.web.plans import campaigns, comparison, table_cache
 from saas.web.plans.common import bp, brand_of, load_plan, require_drafter, role
 from saas.web.plans.conflicts import transition_message
 from saas.web.plans.forms import PlanActionForm, PlanForm
@@ -92,15 +92,40 @@ def new(brand_id: int) -> ResponseReturnValue:
 # --- the plan page and its revisions --------------------------------------------------------
 
 
-def _revision_context(plan: Plan, revision_id: int) -> dict[str, Any]:
-    revision = plans_service.load_revision(revision_id, with_calendar=False)
-    goals = plans_service.brand_goals(plan.brand_id)
-    audiences = plans_service.brand_audiences(plan.brand_id)
+def _revision_context(
+    plan: Plan,
+    revision: PlanRevision,
+    *,
+    can_edit: bool,
+    campaign_count: int | None = None,
+    calendar_count: int | None = None,
+) -> dict[str, Any]:
+    """What a page shows of a revision the caller has loaded: its campaign table (rendered
+    once per input, see ``table_cache``), campaign and calendar item counts."""
+    goals = plans_service.goals_by_id(plan.brand_id)
+    audiences = plans_service.audiences_by_id(plan.brand_id)
+    if calendar_count is None:
+        calendar_count = plans_service.calendar_counts([revision.id]).get(revision.id, 0)
+
+    def render() -> tuple[str, int]:
+        campaigns = plans_service.campaign_rows(revision.id)
+        html = render_template(
+            "plans/_campaigns.html",
+            plan=plan,
+            campaigns=campaigns,
+            goals_by_id=goals,
+            audiences_by_id=audiences,
+            can_edit=can_edit,
+        )
+        return html, len(campaigns)
+
+    key = table_cache.table_key(plan, revision, can_edit=can_edit, goals=goals, audiences=audiences)
+    table, count = table_cache.cached_table(key, render)
     return {
         "revision": revision,
-        "goals_by_id": {goal.id: goal for goal in goals},
-        "audiences_by_id": {a.id: a for a in audiences},
-        "calendar_count": plans_service.calendar_counts([revision.id]).get(revision.id, 0),
+        "campaign_table": table,
+        "campaign_count": count if campaign_count is None else campaign_count,
+        "calendar_count": calendar_count,
     }
 
 
@@ -109,22 +134,32 @@ def _revision_context(plan: Plan, revision_id: int) -> dict[str, Any]:
 def show(plan_id: int) -> ResponseReturnValue:
     plan = load_plan(plan_id)
     brand = brand_of(plan.brand_id)
-    current = plans_service.current_revision(plan)
-    history = plans_service.revision_history(plan)
+    # One query for every revision with its counts; the newest is the current one.
+    history = plans_service.revision_history(plan, calendar_counts=True)
+    if not history:
+        plans_service.current_revision(plan)  # NotFound, as for a plan without revision
+    current = history[0]
+    can_edit = workflow.can_edit(plan.status, role())
     return render_template(
         "plans/show.html",
         plan=plan,
         brand=brand,
         history=history,
         compare_pair=plans_service.default_comparison(history),
-        actions=plans_service.available_transitions(plan, g.membership, current),
+        actions=plans_service.available_transitions(plan, g.membership, current.revision),
         # The reviews the viewer may see (the reviews service decides which).
         reviews=reviews_service.reviews_of_plan(plan, g.membership),
         can_open_review=(plan.status in ("submitted", "in_review") and allowed("review.conduct")),
-        can_edit=workflow.can_edit(plan.status, role()),
+        can_edit=can_edit,
         action_form=PlanActionForm(version=str(plan.version)),
         is_current=True,
-        **_revision_context(plan, current.id),
+        **_revision_context(
+            plan,
+            current.revision,
+            can_edit=can_edit,
+            campaign_count=current.campaign_count,
+            calendar_count=current.calendar_count,
+        ),
     )
 
 
@@ -144,7 +179,7 @@ def revision(plan_id: int, revision_id: int) -> ResponseReturnValue:
         brand=brand,
         is_current=rev.id == current.id,
         can_edit=False,
-        **_revision_context(plan, rev.id),
+        **_revision_context(plan, rev, can_edit=False),
     )
 
 

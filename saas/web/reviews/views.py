@@ -36,7 +36,7 @@ from saas.presentation.charts import score_chart
 from saas.presentation.labels import reviews as labels
 from saas.services import reviews as reviews_service
 from saas.services.errors import ServiceError
-from saas.web.common import require
+from saas.web.common import allowed, require
 from saas.web.reviews.forms import (
     AcceptAllForm,
     CommentForm,
@@ -45,6 +45,7 @@ from saas.web.reviews.forms import (
     RecommendationsForm,
     VerdictForm,
 )
+from saas.web.reviews.rendering import Reuse
 
 bp = Blueprint("reviews", __name__)
 
@@ -122,25 +123,39 @@ def open(plan_id: int) -> ResponseReturnValue:  # noqa: A001 - endpoint reviews.
 # --- the review page ------------------------------------------------------------------------
 
 
-def _context(review: Review, **forms: Any) -> dict[str, Any]:
-    """Everything the review page and its fragments (cards, summary) render from."""
+def _context(
+    review: Review, *, page: reviews_service.ReviewPage | None = None, **forms: Any
+) -> dict[str, Any]:
+    """Everything the review page and its fragments (cards, summary) render from: from
+    ``page`` when the caller loaded it (the page itself), else from ``review`` (the forms'
+    answers, which have the review's findings and comments loaded)."""
     membership = g.membership
     staff = reviews_service.is_staff(membership)
     locale = _locale()
-    plan = reviews_service.plan_of(review)
-    revision = reviews_service.revision_of(review)
+    findings: list[Any]
+    comments: list[Any]
+    if page is not None:
+        plan, revision = page.plan, page.revision
+        findings, comments, names = page.findings, page.comments, page.names
+    else:
+        plan = reviews_service.plan_of(review)
+        revision = reviews_service.revision_of(review)
+        findings = reviews_service.findings_for(review, membership)
+        comments = reviews_service.comments_for(review, membership)
+        names = reviews_service.user_names(
+            [c.author_id for c in comments] + [f.decided_by_id for f in findings]
+        )
     campaigns = reviews_service.campaign_names(review.revision_id)
     goals = reviews_service.goal_names(review.brand_id)
     campaign_name = {cid: name for cid, name, _key in campaigns}
     goal_name = {gid: title for gid, title, _prio in goals}
 
-    findings = reviews_service.findings_for(review, membership)
     rendered: dict[int, tuple[str, str]] = {
         f.id: reviews_service.render_finding(f, locale) for f in findings
     }
-    by_campaign: dict[int, list[Finding]] = defaultdict(list)
-    by_goal: dict[int, list[Finding]] = defaultdict(list)
-    plan_wide: list[Finding] = []
+    by_campaign: dict[int, list[Any]] = defaultdict(list)
+    by_goal: dict[int, list[Any]] = defaultdict(list)
+    plan_wide: list[Any] = []
     for f in findings:
         if f.campaign_id is not None:
             by_campaign[f.campaign_id].append(f)
@@ -149,7 +164,6 @@ def _context(review: Review, **forms: Any) -> dict[str, Any]:
         if f.campaign_id is None and f.goal_id is None:
             plan_wide.append(f)
 
-    comments = reviews_service.comments_for(review, membership)
     comments_on_campaign: dict[int, list[Any]] = defaultdict(list)
     comments_on_goal: dict[int, list[Any]] = defaultdict(list)
     general_comments: list[Any] = []
@@ -164,6 +178,37 @@ def _context(review: Review, **forms: Any) -> dict[str, Any]:
     counts = {
         state: sum(1 for f in findings if f.state == state)
         for state in ("open", "accepted", "dismissed")
+    }
+    lesson_urls = {
+        rule: url_for("methodology.lesson", rule=rule) for rule in {f.rule for f in findings}
+    }
+    learning_manage = staff and allowed("learning.manage")
+    # Every input a card body prints (templates/reviews/_finding.html, card_body): the
+    # page's part once, then each finding's (see saas/web/reviews/rendering.py).
+    page_key = (
+        locale,
+        staff,
+        learning_manage,
+        review.brand_id,
+        url_for("learning.learn_this", brand_id=review.brand_id, finding_id=_ID_SLOT)
+        if learning_manage
+        else None,
+    )
+    card_keys = {
+        f.id: (
+            page_key,
+            f.id,
+            f.brand_id,
+            f.rule,
+            f.severity,
+            f.state,
+            f.dismiss_reason,
+            f.decided_by_id,
+            names.get(f.decided_by_id, "—"),
+            rendered[f.id],
+            lesson_urls[f.rule],
+        )
+        for f in findings
     }
     verdict = review.verdict if review.status == "completed" else review.engine_verdict
     decision_form = forms.get("decision_form")
@@ -192,25 +237,21 @@ def _context(review: Review, **forms: Any) -> dict[str, Any]:
         comments_on_campaign=comments_on_campaign,
         comments_on_goal=comments_on_goal,
         general_comments=general_comments,
-        names=reviews_service.user_names(
-            [c.author_id for c in comments] + [f.decided_by_id for f in findings]
-        ),
+        names=names,
         counts=counts,
         plan_url=_plan_url(plan.id),
         decision_form=decision_form,
         decision_finding_id=forms.get("decision_finding_id"),
         comment_form=comment_form,
-        blank_decision=DecisionForm(formdata=None),
-        blank_comment=CommentForm(formdata=None),
         recommendations_form=recommendations_form,
         verdict_form=verdict_form,
         page_error=forms.get("page_error"),
         bulk_error=forms.get("bulk_error"),
         remembered_sharing=getattr(current_user, "share_comments", None),
-        lesson_urls={
-            rule: url_for("methodology.lesson", rule=rule) for rule in {f.rule for f in findings}
-        },
+        lesson_urls=lesson_urls,
+        card_keys=card_keys,
         id_url=_id_url,
+        reuse=Reuse(),
     )
 
 
@@ -270,7 +311,12 @@ def _judged(review: Review, finding_ids: list[int], message: str) -> ResponseRet
 @bp.route("/reviews/<int:review_id>")
 @require("review.view")
 def show(review_id: int) -> ResponseReturnValue:
-    return _page(_load_review(review_id))
+    page = reviews_service.load_page(review_id, g.membership)
+    if page is None:
+        abort(404)
+    use_brand(page.brand)
+    g.review_brand = page.brand
+    return _page(page.review, page=page)
 
 
 @bp.route("/reviews/<int:review_id>/findings/<int:finding_id>", methods=["POST"])
