@@ -297,6 +297,19 @@ def run_jobs(db_app, redis_url):
 
 
 @pytest.fixture
+def cold_plan_caches(monkeypatch):
+    """Nothing kept between requests (the plan page's campaign table, the API plan's
+    content), so a test counting queries sees what a first request reads: an N+1 shows."""
+    from saas.api.plans import endpoints
+    from saas.web.plans import table_cache
+
+    monkeypatch.setattr(table_cache.tables, "max_entries", 0)
+    monkeypatch.setattr(endpoints._content, "max_entries", 0)
+    table_cache.tables.clear()
+    endpoints._content.clear()
+
+
+@pytest.fixture
 def two_agencies(db_app):
     """Agencies "Alpha" and "Bravo", each with two brands and a member in every role."""
     from tests.factories import world

@@ -318,10 +318,10 @@ def latest_checkins(goal_ids: Sequence[int]) -> dict[int, GoalCheckin]:
     return {c.goal_id: c for c in db.session.scalars(stmt)}
 
 
-def latest_checkin_id(goal_id: Any, column: str = "id") -> Any:
-    """A correlated subquery: the id (or another ``column``) of the newest check-in of the
-    goal ``goal_id`` names (a column of the enclosing statement), so goals and their latest
-    check-ins come back in one query."""
+def latest_checkin_column(goal_id: Any, column: str = "id") -> Any:
+    """A correlated subquery: ``column`` (the id, the value...) of the newest check-in of
+    the goal ``goal_id`` names (a column of the enclosing statement), so goals and their
+    latest check-ins come back in one query.  Newest as ``latest_checkins`` orders them."""
     newest = aliased(GoalCheckin)
     return (
         select(getattr(newest, column))
@@ -374,7 +374,7 @@ class GoalRow:
 
 def brand_rows(brand_id: int, today: date) -> list[GoalRow]:
     """The brand's goals that are not dropped, by due date, each with its latest check-in
-    and progress: one query (the check-in is joined through ``latest_checkin_id``)."""
+    and progress: one query (the check-in is joined through ``latest_checkin_column``)."""
     found = db.session.execute(_brand_rows_statement(), {"brand_id": brand_id})
     return [GoalRow(goal, latest, progress_of(goal, latest, today)) for goal, latest in found]
 
@@ -387,7 +387,7 @@ def _brand_rows_statement() -> Select[Any]:
         select(Goal, GoalCheckin)
         .outerjoin(
             GoalCheckin,
-            (GoalCheckin.goal_id == Goal.id) & (GoalCheckin.id == latest_checkin_id(Goal.id)),
+            (GoalCheckin.goal_id == Goal.id) & (GoalCheckin.id == latest_checkin_column(Goal.id)),
         )
         .where(Goal.brand_id == bindparam("brand_id", type_=Integer), Goal.status != "dropped")
         .order_by(Goal.due_date, Goal.id)

@@ -205,7 +205,7 @@ def _attention_statements() -> tuple[Any, Any]:
         .order_by(Plan.submitted_at, Plan.id)
         .limit(bindparam("limit", type_=Integer))
     )
-    latest_value = goals_service.latest_checkin_id(Goal.id, "value")
+    latest_value = goals_service.latest_checkin_column(Goal.id, "value")
     goals = (
         select(
             Goal.id,

@@ -34,17 +34,8 @@ def count_queries():
         event.remove(db.engine, "before_cursor_execute", _count)
 
 
-@pytest.fixture(autouse=True)
-def _cold_plan_caches(monkeypatch):
-    """Count what a request reads with nothing kept between requests (the plan page's
-    campaign table and the API plan's content are cached), so an N+1 still shows."""
-    from saas.api.plans import endpoints
-    from saas.web.plans import table_cache
-
-    monkeypatch.setattr(table_cache.tables, "max_entries", 0)
-    monkeypatch.setattr(endpoints._content, "max_entries", 0)
-    table_cache.tables.clear()
-    endpoints._content.clear()
+# Count what a first request reads: nothing kept between requests.
+pytestmark = pytest.mark.usefixtures("cold_plan_caches")
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ from saas.extensions import db
 from saas.web.plans import table_cache
 from tests.factories import planning_data
 
-
-@pytest.fixture(autouse=True)
-def _cold(monkeypatch):
-    """Count what a request reads when nothing is kept between requests (the campaign table
-    and the API content caches off), so a query per campaign or item would show."""
-    monkeypatch.setattr(table_cache.tables, "max_entries", 0)
-    monkeypatch.setattr(endpoints._content, "max_entries", 0)
-    table_cache.tables.clear()
-    endpoints._content.clear()
+# Count what a first request reads: nothing kept between requests.
+pytestmark = pytest.mark.usefixtures("cold_plan_caches")
 
 
 PLAN_PAGE_QUERIES = 12

@@ -132,6 +132,19 @@ def test_the_edit_links_follow_whether_the_reader_may_edit(alpha, api, login_as)
     assert re.search(r"/campaigns/\d+/edit", _page(owner, f"/plans/{plan['id']}"))
 
 
+def test_nothing_of_a_readers_session_is_kept(alpha, api, login_as):
+    """The kept table is served to every reader of the revision: no form token, no name or
+    address of whoever's request rendered it."""
+    plan, _goal, _audience = _plan(alpha, api)
+    page = login_as(alpha.team).get(f"/plans/{plan['id']}").get_data(as_text=True)
+    assert 'name="csrf_token"' in page  # the page has the reader's own token...
+    kept = [str(html) for html, _count in table_cache.tables._entries.values()]
+    assert kept and all("Spring stories" in html for html in kept)
+    for html in kept:  # ...the kept table none
+        assert "csrf" not in html
+        assert alpha.team.user.email not in html and alpha.team.user.name not in html
+
+
 def test_the_api_plan_shows_a_saved_revision_on_the_next_request(alpha, api):
     plan, goal_id, audience_id = _plan(alpha, api)
     team = api(alpha.tokens["team"])

@@ -73,6 +73,18 @@ def test_a_page_from_kept_bodies_is_the_page_rendered_afresh(login_as, alpha, su
     assert again == fresh == _page(client, review_id)
 
 
+def test_no_form_token_is_kept_across_requests(login_as, alpha, submitted_broken):
+    """Card bodies are served to other readers: the accept and dismiss forms, with the
+    reader's CSRF token, are rendered per request and never kept."""
+    client, review_id, _ids = _open(login_as, alpha, submitted_broken.plan_id)
+    page = client.get(f"/reviews/{review_id}").get_data(as_text=True)
+    assert 'name="csrf_token"' in page and 'data-judge="accept"' in page
+    kept = list(rendering._kept.values())
+    assert kept
+    for body in kept:
+        assert "csrf" not in body and "<form" not in body
+
+
 def test_a_decision_shows_on_the_next_request(login_as, alpha, submitted_broken):
     client, review_id, ids = _open(login_as, alpha, submitted_broken.plan_id)
     before = _card(_page(client, review_id), ids[0])

@@ -181,9 +181,10 @@ def revision_history(plan: Plan, *, calendar_counts: bool = False) -> list[Revis
         .where(PlanRevision.plan_id == plan.id)
         .order_by(PlanRevision.number.desc())
     ).all()
-    extra = 4 if calendar_counts else None
     return [
-        RevisionRow(row[0], row[1], row[2] or 0, bool(row[3]), row[extra] or 0 if extra else 0)
+        RevisionRow(
+            row[0], row[1], row[2] or 0, bool(row[3]), (row[4] or 0) if calendar_counts else 0
+        )
         for row in rows
     ]
 
@@ -211,8 +212,8 @@ class CampaignRow:
 
 
 def campaign_rows(revision_id: int) -> list[CampaignRow]:
-    """A revision's campaigns in position order, each with its goal links (in the order a
-    ``selectinload`` of ``Campaign.goal_links`` gives them), from two column queries."""
+    """A revision's campaigns in position order, each with its goal links in the order they
+    were saved, from two column queries."""
     rows = db.session.execute(
         select(Campaign.id, Campaign.position, Campaign.key, *_CAMPAIGN_FIELDS)
         .where(Campaign.revision_id == revision_id)
@@ -228,9 +229,9 @@ def campaign_rows(revision_id: int) -> list[CampaignRow]:
         campaigns[campaign.id] = campaign
     if campaigns:
         for campaign_id, goal_id, contribution in db.session.execute(
-            select(CampaignGoal.campaign_id, CampaignGoal.goal_id, CampaignGoal.contribution).where(
-                CampaignGoal.campaign_id.in_(list(campaigns))
-            )
+            select(CampaignGoal.campaign_id, CampaignGoal.goal_id, CampaignGoal.contribution)
+            .where(CampaignGoal.campaign_id.in_(list(campaigns)))
+            .order_by(CampaignGoal.id)
         ):
             campaigns[campaign_id].goal_links.append(GoalLink(goal_id, contribution))
     return list(campaigns.values())

@@ -23,6 +23,11 @@ from saas.models.reviews import FINDING_STATES, Finding, Review, ReviewComment
 from saas.services.errors import NotFound
 from saas.services.reviews.access import is_staff
 
+# What a client reader sees of a review (staff see everything): the accepted findings and
+# the comments a consultant shared.  ``load_page`` and ``review_facts`` apply
+# the same rule in SQL.
+CLIENT_FINDING_STATE = "accepted"
+
 
 def load(review_id: int, membership: Membership) -> Review | None:
     """A review the member may see, with its findings and comments (three queries)."""
@@ -140,7 +145,7 @@ def load_page(review_id: int, membership: Membership) -> ReviewPage | None:
         .order_by(ReviewComment.id)
     )
     if not staff:  # as findings_for and comments_for filter them
-        finding_stmt = finding_stmt.where(Finding.state == "accepted")
+        finding_stmt = finding_stmt.where(Finding.state == CLIENT_FINDING_STATE)
         comment_stmt = comment_stmt.where(ReviewComment.shared.is_(True))
     findings = [FindingRow._make(r) for r in db.session.execute(finding_stmt)]
     comments = [CommentRow._make(r) for r in db.session.execute(comment_stmt)]
@@ -164,7 +169,7 @@ def visible_to(review: Review, membership: Membership) -> bool:
 def findings_for(review: Review, membership: Membership) -> list[Finding]:
     if is_staff(membership):
         return list(review.findings)
-    return [f for f in review.findings if f.state == "accepted"]
+    return [f for f in review.findings if f.state == CLIENT_FINDING_STATE]
 
 
 def comments_for(review: Review, membership: Membership) -> list[ReviewComment]:
@@ -216,7 +221,7 @@ def review_facts(reviews: Sequence[Review], membership: Membership) -> dict[int,
     if not ids:
         return {}
     # Client users see accepted findings only, so none of theirs is open.
-    shown = FINDING_STATES if is_staff(membership) else ("accepted",)
+    shown = FINDING_STATES if is_staff(membership) else (CLIENT_FINDING_STATE,)
     rows = db.session.execute(
         select(
             Review.id,
