@@ -10,7 +10,6 @@ same rows as ``ActionItemIn``.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from flask import g, request
@@ -27,7 +26,7 @@ from saas.api.base import (
     not_nullable,
     paginated,
 )
-from saas.api.schemas import ServiceCheckedId
+from saas.api.schemas import ApiDate, ServiceCheckedId
 from saas.api.sessions import load_session
 from saas.http import MAX_ID, get_or_404, is_ascii_digits
 from saas.models import ActionItem, Brand
@@ -49,7 +48,7 @@ class ActionItemIn(BaseModel):
     )
     title: StrictStr = Field(max_length=items_service.TITLE_MAX, pattern=PLAIN)
     owner_id: ServiceCheckedId | None = Field(default=None, description=OWNER)
-    due_on: date | None = None
+    due_on: ApiDate | None = None
     status: ItemStatus = "open"
 
 
@@ -58,7 +57,7 @@ class ActionItemCreate(BaseModel):
 
     title: StrictStr = Field(max_length=items_service.TITLE_MAX, pattern=PLAIN)
     owner_id: ServiceCheckedId | None = Field(default=None, description=OWNER)
-    due_on: date | None = None
+    due_on: ApiDate | None = None
     status: ItemStatus = "open"
 
 
@@ -74,7 +73,7 @@ class ActionItemUpdate(BaseModel):
         json_schema_extra=not_nullable,
     )
     owner_id: ServiceCheckedId | None = Field(default=None, description=OWNER)
-    due_on: date | None = None
+    due_on: ApiDate | None = None
     status: ItemStatus = Field(default=None, json_schema_extra=not_nullable)
 
 
@@ -86,7 +85,7 @@ class ActionItemOut(BaseModel):
     title: str
     owner_id: int | None
     owner_name: str | None
-    due_on: date | None
+    due_on: ApiDate | None
     status: str
     overdue: bool = Field(description="Open and due before today in the brand's time zone.")
     done_at: UtcDateTime | None

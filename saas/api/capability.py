@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import g, request
@@ -40,7 +39,7 @@ from saas.api.base import (
     not_nullable,
     paginated,
 )
-from saas.api.schemas import NAMED, Number, ServiceCheckedId
+from saas.api.schemas import NAMED, ApiDate, Number, ServiceCheckedId
 from saas.http import get_or_404, parse_id
 from saas.i18n import gettext as _
 from saas.models import Brand
@@ -165,7 +164,7 @@ class LearningItemCreate(BaseModel):
         default=None, max_length=skills_service.KEY_MAX, pattern=PLAIN, description=SKILL_KEY
     )
     format: Format
-    due_on: date
+    due_on: ApiDate
     hours: Hours
     session_id: ServiceCheckedId | None = Field(
         default=None,
@@ -193,7 +192,7 @@ class LearningItemUpdate(BaseModel):
         default=None, max_length=skills_service.KEY_MAX, pattern=PLAIN, description=SKILL_KEY
     )
     format: Format = Field(default=None, json_schema_extra=not_nullable)
-    due_on: date = Field(default=None, json_schema_extra=not_nullable)
+    due_on: ApiDate = Field(default=None, json_schema_extra=not_nullable)
     hours: Hours = Field(default=None, json_schema_extra=not_nullable)
     status: ItemStatus = Field(default=None, json_schema_extra=not_nullable)
     session_id: ServiceCheckedId | None = None
@@ -310,7 +309,7 @@ class LearningItemOut(BaseModel):
     title: str
     skill: str | None
     format: str
-    due_on: date | None
+    due_on: ApiDate | None
     hours: float
     status: str
     session_id: int | None

@@ -9,7 +9,6 @@ of another agency (or of a brand outside a client user's scope) answers 404.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import g
@@ -24,8 +23,8 @@ from saas.api.base import (
     not_nullable,
     paginated,
 )
+from saas.api.schemas import ApiDate, attributes
 from saas.api.schemas import Number as FiniteNumber
-from saas.api.schemas import attributes
 from saas.http import get_or_404
 from saas.models import Brand, Goal, GoalCheckin
 from saas.services import goals as goals_service
@@ -53,9 +52,9 @@ class GoalCreate(BaseModel):
     unit: StrictStr | None = Field(default=None, max_length=goals_service.UNIT_MAX)
     baseline: Number
     target: Number
-    due_date: date
+    due_date: ApiDate
     priority: Priority = "medium"
-    start_date: date | None = None
+    start_date: ApiDate | None = None
     weight: Weight | None = None
     owner_name: StrictStr | None = Field(default=None, max_length=goals_service.OWNER_MAX)
     status: GoalStatus = "active"
@@ -85,9 +84,9 @@ class GoalUpdate(BaseModel):
     unit: StrictStr | None = Field(default=None, max_length=goals_service.UNIT_MAX)
     baseline: Number = Field(default=None, json_schema_extra=not_nullable)
     target: Number = Field(default=None, json_schema_extra=not_nullable)
-    due_date: date = Field(default=None, json_schema_extra=not_nullable)
+    due_date: ApiDate = Field(default=None, json_schema_extra=not_nullable)
     priority: Priority | None = None
-    start_date: date | None = None
+    start_date: ApiDate | None = None
     weight: Weight | None = None
     owner_name: StrictStr | None = Field(default=None, max_length=goals_service.OWNER_MAX)
     status: GoalStatus | None = None
@@ -98,7 +97,7 @@ class ProgressOut(BaseModel):
     percent_elapsed: float
     status: Literal["on_track", "at_risk", "behind", "achieved"]
     latest_value: float | None
-    latest_date: date | None
+    latest_date: ApiDate | None
 
 
 class GoalOut(BaseModel):
@@ -110,8 +109,8 @@ class GoalOut(BaseModel):
     unit: str | None
     baseline: float
     target: float
-    start_date: date | None
-    due_date: date
+    start_date: ApiDate | None
+    due_date: ApiDate
     priority: Priority
     weight: float | None
     owner_name: str | None
@@ -124,7 +123,7 @@ class GoalOut(BaseModel):
 class CheckinCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: ApiDate
     value: Number
     comment: StrictStr | None = Field(default=None, max_length=goals_service.COMMENT_MAX)
 
@@ -132,7 +131,7 @@ class CheckinCreate(BaseModel):
 class CheckinOut(BaseModel):
     id: int
     goal_id: int
-    date: date
+    date: ApiDate
     value: float
     comment: str | None
     created_at: UtcDateTime

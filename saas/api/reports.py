@@ -8,7 +8,6 @@ ready reports of their brands only; another tenant's or brand's ids answer 404.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from flask import abort, current_app, g, send_file
@@ -27,6 +26,7 @@ from saas.api.base import (
     endpoint,
     paginated,
 )
+from saas.api.schemas import ApiDate
 from saas.http import get_or_404
 from saas.models.reports import Report
 from saas.services import reports as service
@@ -52,8 +52,8 @@ class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     locale: Literal["en", "ar"] = Field(description="The report's language")
-    period_start: date
-    period_end: date
+    period_start: ApiDate
+    period_end: ApiDate
     sections: list[StrictStr] = Field(
         default_factory=list,
         max_length=SECTIONS_MAX,
@@ -77,8 +77,8 @@ class ReportOut(BaseModel):
     pages: int | None = Field(description="Set once the report is ready")
     error: str | None = Field(description="Why it failed, or that a retry is under way")
     locale: Literal["en", "ar"]
-    period_start: date
-    period_end: date
+    period_start: ApiDate
+    period_end: ApiDate
     sections: list[str]
     size_bytes: int | None
     sha256: str | None

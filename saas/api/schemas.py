@@ -6,10 +6,18 @@ Every endpoint module builds its bodies and responses from these, so a rule of t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, PlainSerializer, StrictFloat, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StrictFloat,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 from saas.http import MAX_ID, MAX_PAGE, MAX_PER_PAGE
 from saas.http.pages import DEFAULT_PER_PAGE
@@ -28,6 +36,18 @@ ServiceCheckedId = Annotated[
 # A number in a body: JSON's number only (the string "1.5" is refused, as is true), finite.
 # Bounds, where the API rather than the service checks them, are added where it is used.
 Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+
+
+def _date_text(value: Any) -> Any:
+    """A date on the wire is ISO text (``2027-03-11``): pydantic would read a number as a
+    Unix time (``0`` as 1970-01-01), which no client means."""
+    if isinstance(value, str | date):
+        return value
+    raise PydanticCustomError("date_type", "Input should be a valid date")
+
+
+# Every date the API reads: ISO text only.
+ApiDate = Annotated[date, BeforeValidator(_date_text)]
 
 # A string without control characters (PostgreSQL refuses NUL in text; the edge refuses the
 # rest): the pattern documents in the schema what ``parse_body`` and the edge enforce.

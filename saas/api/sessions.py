@@ -318,9 +318,14 @@ def cancel_session(session_id: int) -> SessionOut:
     return session_json(load_session(session_id))
 
 
-# ``from`` / ``to`` (``suggestions._instant``): an ISO date or an ISO datetime.
+# ``from`` / ``to`` (``suggestions._instant``): an ISO date or an ISO datetime; left empty
+# (``?to=``, as a form sends an unfilled field), the default.
 _INSTANT: dict[str, Any] = {
-    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+    ]
 }
 
 SUGGESTIONS_QUERY = [
@@ -339,13 +344,16 @@ SUGGESTIONS_QUERY = [
         "name": "from",
         "in": "query",
         "schema": _INSTANT,
-        "description": "ISO date or UTC datetime; default now.",
+        "description": "ISO date or UTC datetime; default (also when empty) now.",
     },
     {
         "name": "to",
         "in": "query",
         "schema": _INSTANT,
-        "description": "ISO date or UTC datetime; default 14 days after from; at most 31 days.",
+        "description": (
+            "ISO date or UTC datetime; default (also when empty) 14 days after from; "
+            "at most 31 days."
+        ),
     },
 ]
 

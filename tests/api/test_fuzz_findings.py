@@ -166,14 +166,46 @@ def test_suggestion_bounds_are_documented_as_dates_or_datetimes(client, alpha, a
     doc = _document(client)
     params = doc["paths"]["/brands/{brand_id}/sessions/suggestions"]["get"]["parameters"]
     formats = {
-        p["name"]: {s["format"] for s in p["schema"]["anyOf"]}
+        p["name"]: {s.get("format") or f"maxLength {s['maxLength']}" for s in p["schema"]["anyOf"]}
         for p in params
         if p["name"] in ("from", "to")
     }
-    assert formats == {"from": {"date", "date-time"}, "to": {"date", "date-time"}}
+    # A date, a datetime, or empty (the default, as an unfilled form field sends it).
+    documented = {"date", "date-time", "maxLength 0"}
+    assert formats == {"from": documented, "to": documented}
 
     owner = api(alpha.tokens["owner"])
     path = f"{API}/brands/{alpha.brand.id}/sessions/suggestions"
     assert owner.get(f"{path}?from=soon").status_code == 422
     assert owner.get(f"{path}?from=2027-03-11").status_code == 200
     assert owner.get(f"{path}?from=2027-03-11T09:00:00Z").status_code == 200
+    # Empty is the default, as documented (the fuzz found ``?to=`` answered 200 while the
+    # document allowed only dates).
+    assert owner.get(f"{path}?to=").status_code == 200
+    assert owner.get(f"{path}?from=&to=").status_code == 200
+
+
+# --- Dates in bodies: a number was read as a Unix time (``"date": 0`` saved 1970-01-01)
+
+
+def test_a_number_where_a_date_belongs_is_refused_and_nothing_is_saved(alpha, api):
+    from tests.plans.conftest import counts, plan_body
+
+    team = api(alpha.tokens["team"])
+    before = counts(alpha.agency.id)
+    calendar = [{"date": 0, "network": "x", "format": "ad"}]
+    resp = team.post(f"{API}/brands/{alpha.brand.id}/plans", json=plan_body(calendar=calendar))
+    assert resp.status_code == 422, resp.get_json()
+    error = resp.get_json()["error"]
+    assert error["code"] == "validation_failed"
+    assert error["fields"] == {"calendar.0.date": "Input should be a valid date"}
+    assert counts(alpha.agency.id) == before
+
+    for number in (20270301, 1.5, True):
+        body = plan_body(period_start=number)
+        resp = team.post(f"{API}/brands/{alpha.brand.id}/plans", json=body)
+        assert resp.status_code == 422, (number, resp.get_json())
+        assert "period_start" in resp.get_json()["error"]["fields"]
+    # ISO text still works.
+    ok = team.post(f"{API}/brands/{alpha.brand.id}/plans", json=plan_body(calendar=[]))
+    assert ok.status_code == 201, ok.get_json()

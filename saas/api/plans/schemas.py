@@ -8,12 +8,11 @@ end_date, duration_rationale, budget, goal_ids``).  Numbers are strict: the stri
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from saas.api.schemas import Number, Page, ServiceCheckedId, UtcDateTime
+from saas.api.schemas import ApiDate, Number, Page, ServiceCheckedId, UtcDateTime
 from saas.domain.plan_workflow import STATUSES
 from saas.domain.vocabulary import CALENDAR_STATUSES, FORMATS, KPIS, NETWORKS, OBJECTIVES
 from saas.services import plans as plans_service
@@ -53,8 +52,8 @@ class CampaignIn(BaseModel):
     kpi_baseline: Number | None = None
     kpi_target: Number | None = None
     audience_id: ServiceCheckedId | None = None
-    start_date: date
-    end_date: date
+    start_date: ApiDate
+    end_date: ApiDate
     duration_rationale: StrictStr | None = Field(
         default=None, max_length=plans_service.RATIONALE_MAX
     )
@@ -77,7 +76,7 @@ class CampaignIn(BaseModel):
 class CalendarItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: ApiDate
     network: Network
     format: Format
     pillar: StrictStr | None = Field(default=None, max_length=plans_service.PILLAR_MAX)
@@ -90,8 +89,8 @@ class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: StrictStr = Field(min_length=1, max_length=plans_service.TITLE_MAX)
-    period_start: date
-    period_end: date
+    period_start: ApiDate
+    period_end: ApiDate
     campaigns: list[CampaignIn] = Field(
         default_factory=list, max_length=plans_service.MAX_CAMPAIGNS
     )
@@ -106,8 +105,8 @@ class RevisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: StrictStr | None = Field(default=None, min_length=1, max_length=plans_service.TITLE_MAX)
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: ApiDate | None = None
+    period_end: ApiDate | None = None
     note: StrictStr | None = Field(default=None, max_length=plans_service.NOTE_MAX)
     version: StrictInt | None = _expected_version()
     campaigns: list[CampaignIn] = Field(
@@ -137,8 +136,8 @@ class CampaignOut(BaseModel):
     kpi_baseline: float | None
     kpi_target: float | None
     audience_id: int | None
-    start_date: date
-    end_date: date
+    start_date: ApiDate
+    end_date: ApiDate
     duration_rationale: str | None
     budget: float | None
     goal_ids: list[int]
@@ -147,7 +146,7 @@ class CampaignOut(BaseModel):
 
 class CalendarItemOut(BaseModel):
     id: int
-    date: date
+    date: ApiDate
     network: str
     format: str
     pillar: str | None
@@ -160,8 +159,8 @@ class RevisionOut(BaseModel):
     id: int
     number: int
     title: str
-    period_start: date
-    period_end: date
+    period_start: ApiDate
+    period_end: ApiDate
     frozen: bool = Field(
         description="False for the plan's working draft (saves update it), true once submitted"
     )
@@ -177,8 +176,8 @@ class PlanSummary(BaseModel):
     id: int
     brand_id: int
     title: str
-    period_start: date
-    period_end: date
+    period_start: ApiDate
+    period_end: ApiDate
     status: str
     owner_id: int | None
     reviewer_membership_id: int | None
