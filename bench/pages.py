@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                          # every page, English
     .venv/bin/python bench/pages.py --only "plan page" --profile 25
     .venv/bin/python bench/pages.py --database tandem_pages_me --keep   # seed once, reuse
+    .venv/bin/python bench/pages.py --only "review page" --sql           # its statements
 
 ``wrk`` gives the figure the issue asks for (``bench/http.py``); this gives the same pages'
 cost without a server, a load tool or the machine's other work in the way, so one change
@@ -94,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", default="en", choices=("en", "ar"))
     parser.add_argument("--database", default="", help="a database name to create or reuse")
     parser.add_argument("--keep", action="store_true", help="keep --database after the run")
+    parser.add_argument(
+        "--sql", action="store_true", help="print the statements of one request per page"
+    )
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="tandem-pages-"))
@@ -142,9 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         with app.app_context():
             engine = db.engine
 
+        shown: list[str] = []
+
         @event.listens_for(engine, "before_cursor_execute")
-        def _count(*_a, **_k) -> None:  # type: ignore[no-untyped-def]
+        def _count(_conn, _cursor, statement, *_a) -> None:  # type: ignore[no-untyped-def]
             counter["n"] += 1
+            if args.sql:
+                shown.append(" ".join(statement.split())[:300])
 
         client = app.test_client()
         _sign_in(client, ids["email"], PASSWORD)
@@ -165,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
             resp = get(t)
             if resp.status_code != 200:
                 raise RuntimeError(f"{t.name} answered {resp.status_code}")
+            if args.sql:
+                shown.clear()
+                get(t)
+                print(f"\n=== {t.name}: {len(shown)} statements ===")
+                print("\n".join(shown))
         if os.environ.get("BENCH_GC") == "freeze":
             import gc
 

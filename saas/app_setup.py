@@ -249,11 +249,19 @@ def register_template_helpers(app: Flask) -> None:
 
     def brand_switcher() -> list[brands_service.SwitcherBrand]:
         """The layout's active brands by name; a page that already read them (the start
-        page, in its brand query) leaves them in ``g`` for this request."""
-        if getattr(g, "membership", None) is None:
+        page, in its brand query) leaves them in ``g`` for this request.  A member narrowed
+        to some brands has them already: the sign-in loads the membership's brand links
+        with their brands (inside the agency's scope), so they need no query."""
+        membership = getattr(g, "membership", None)
+        if membership is None:
             return []
         if "brand_switcher" not in g:
-            g.brand_switcher = brands_service.switcher_brands()
+            if membership.brand_ids is None:
+                g.brand_switcher = brands_service.switcher_brands()
+            else:
+                g.brand_switcher = brands_service.switcher_of(
+                    link.brand for link in membership.brand_links
+                )
         return g.brand_switcher
 
     app.jinja_env.globals.update(

@@ -285,6 +285,13 @@ def switcher_brands(limit: int = SWITCHER_BRANDS) -> list[SwitcherBrand]:
     return [SwitcherBrand(r.id, r.name) for r in rows]
 
 
+def switcher_of(brands: Iterable[Brand], limit: int = SWITCHER_BRANDS) -> list[SwitcherBrand]:
+    """``switcher_brands`` for a member narrowed to some brands, from those brands (they
+    come with the membership, so no query): the active ones by name, then id."""
+    active = sorted((b for b in brands if b.archived_at is None), key=lambda b: (b.name, b.id))
+    return [SwitcherBrand(b.id, b.name) for b in active[:limit]]
+
+
 def load(brand_id: int) -> Brand | None:
     """One brand in scope, with its people, or ``None``."""
     return db.session.scalar(_with_people(select(Brand)).where(Brand.id == brand_id))

@@ -8,7 +8,7 @@ tenant scope.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -23,8 +23,16 @@ from saas.domain.decisions import (
 from saas.extensions import db
 from saas.models.goals import Audience
 from saas.models.plans import Campaign
-from saas.models.reviews import Finding, Review
+from saas.models.reviews import Finding
 from saas.services.goals import GoalRow
+
+
+class Identified(Protocol):
+    """A review as the rule needs it: its id (a ``Review`` or the overview's row)."""
+
+    @property
+    def id(self) -> int: ...
+
 
 _RULES = ("goal_uncovered", "network_not_used_by_audience", "campaign_without_goal", *FIX_RULES)
 
@@ -40,7 +48,7 @@ def _shares(networks: Any) -> dict[str, float]:
 
 def brand_decisions(
     rows: Sequence[GoalRow],
-    review: Review | None,
+    review: Identified | None,
     *,
     reviewed: bool,
     limit: int | None = None,

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, bindparam, case, func, select, true
 
 from saas.domain.decisions import Decision
 from saas.domain.sessions.times import pick_zone
 from saas.extensions import db
-from saas.models import Brand, Goal, Plan, Review
+from saas.models import Brand, Goal, Plan, Review, TeamMember
 from saas.models.sessions import ActionItem, StrategySession
 from saas.presentation import session_times
 from saas.services import goals as goals_service
@@ -91,8 +91,29 @@ def _brand_state() -> Any:
         .limit(1)
         .subquery()
     )
+    # Whether the brand has a team at all: the capability card reads nothing more without.
+    team = (
+        select(func.count(TeamMember.id))
+        .where(TeamMember.brand_id == brand_id, TeamMember.active.is_(True))
+        .scalar_subquery()
+        .label("team")
+    )
     return (
-        select(counts.c.open, counts.c.overdue, upcoming, Review, Plan)
+        select(
+            counts.c.open,
+            counts.c.overdue,
+            team,
+            upcoming,
+            # Columns, not the Review and Plan objects: the card prints four of the review's
+            # and the plan's title, and building the objects (with the review's coverage
+            # matrix and scores) was most of this query's cost.
+            Review.id.label("review_id"),
+            Review.score.label("review_score"),
+            Review.verdict.label("review_verdict"),
+            Review.engine_verdict.label("review_engine_verdict"),
+            Plan.id.label("plan_id"),
+            Plan.title.label("plan_title"),
+        )
         .select_from(counts)
         .outerjoin(upcoming, true())
         .outerjoin(latest, true())
@@ -126,39 +147,69 @@ def sessions_card(brand: Brand, today: date, now: datetime | None = None) -> Ses
     return _read_state(brand, today, now)[1]
 
 
+class LatestReview(NamedTuple):
+    """What the overview shows of the brand's latest completed review."""
+
+    id: int
+    score: int | None
+    verdict: str | None
+    engine_verdict: str | None
+
+
+class ReviewedPlan(NamedTuple):
+    id: int
+    title: str
+
+
 @dataclass
 class BrandOverview:
     goal_rows: list[GoalRow]
     goals_total: int
     plans: list[Plan]
-    latest_review: Review | None
-    latest_review_plan: Plan | None = None
+    latest_review: LatestReview | None
+    latest_review_plan: ReviewedPlan | None = None
     at_risk: list[GoalRow] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     sessions: SessionsCard | None = None
+    team_size: int | None = None  # the brand's active team members
 
 
 def brand_overview(brand: Brand, role: str, *, goal_limit: int = 6) -> BrandOverview:
     """Three queries whatever the numbers: the goals with their latest check-ins, the
-    plans, and one row with the latest completed review, its plan and the sessions card."""
+    plans, and one row with the latest completed review, its plan, the sessions card and
+    the size of the brand's team."""
     today = goals_service.brand_today(brand)
     rows = goals_service.brand_rows(brand.id, today)
     plans = list(db.session.scalars(plans_service.plans_query(brand.id, role).limit(5)))
     state, card = _read_state(brand, today, None)
-    review: Review | None = state.Review
+    review = (
+        None
+        if state.review_id is None
+        else LatestReview(
+            state.review_id, state.review_score, state.review_verdict, state.review_engine_verdict
+        )
+    )
+    plan = (
+        ReviewedPlan(state.plan_id, state.plan_title)
+        if review is not None and state.plan_id is not None
+        else None
+    )
     return BrandOverview(
         decisions=_decisions(rows, review, has_plan=bool(plans)),
         goal_rows=rows[:goal_limit],
         goals_total=len(rows),
         plans=plans,
         latest_review=review,
-        latest_review_plan=state.Plan if review is not None else None,
+        latest_review_plan=plan,
         at_risk=[r for r in rows if r.progress.status in ("at_risk", "behind")],
         sessions=card,
+        team_size=int(state.team or 0),
     )
 
 
-def _decisions(rows: list[GoalRow], review: Review | None, *, has_plan: bool) -> list[Decision]:
+def _decisions(
+    rows: list[GoalRow], review: LatestReview | None, *, has_plan: bool
+) -> list[Decision]:
     """What the brand's leaders should decide now, by the board report's rule: actions from
     the goals' progress and the latest review, never padded (a brand without plans has
     nothing to review)."""

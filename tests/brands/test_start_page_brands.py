@@ -58,3 +58,26 @@ def test_the_start_page_keeps_its_totals_when_every_brand_is_archived(alpha, log
     assert "Create your first brand workspace" in page
     assert "2 archived brands" in page
     assert _switcher(page) == []
+
+
+def test_a_narrowed_member_switches_between_their_active_brands_only(alpha, login_as, client):
+    """A member narrowed to some brands gets the switcher from the brands that came with
+    their membership (no query): their active brands by name, never another's or an
+    archived one, and a rename shows on the next request."""
+    zed = factories.brand(alpha.agency, name="Zed Brand")
+    old = factories.brand(alpha.agency, name="Aardvark Old")
+    factories.brand(alpha.agency, name="Alpha Unassigned")
+    member = factories.member(alpha.agency, "client_team", brands=[zed, old, alpha.brand])
+    with tenant_scope(alpha.agency.id):
+        db.session.execute(update(Brand).where(Brand.id == old.id).values(archived_at=utcnow()))
+    db.session.commit()
+
+    login_as(member)
+    page = client.get(f"/brands/{alpha.brand.id}/goals").get_data(as_text=True)
+    assert _switcher(page) == sorted([alpha.brand.name, "Zed Brand"])
+
+    with tenant_scope(alpha.agency.id):
+        db.session.execute(update(Brand).where(Brand.id == zed.id).values(name="Able Brand"))
+    db.session.commit()
+    page = client.get(f"/brands/{alpha.brand.id}/goals").get_data(as_text=True)
+    assert _switcher(page) == ["Able Brand", alpha.brand.name]

@@ -103,9 +103,11 @@ def _api_queries(api_client, url: str) -> int:
 # one for its brands, both totals and the layout's switcher, and two for the attention lists.
 DASHBOARD_QUERIES = 6
 # The brand with its people, goals with their latest check-ins, plans, one row with the
-# latest review, its plan and the sessions card, the team (no team: the methodology is not
-# read), reports and the switcher.
-BRAND_OVERVIEW_QUERIES = 10
+# latest review, its plan, the sessions card and the team's size (no team: neither its
+# members nor the methodology are read) and reports.  The switcher needs no query here:
+# the consultant is narrowed to some brands, which came with the membership (an owner's
+# page reads its brands: one more).
+BRAND_OVERVIEW_QUERIES = 8
 
 
 def _grow(alpha, brands: int) -> None:

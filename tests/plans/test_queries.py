@@ -16,7 +16,7 @@ from tests.factories import planning_data
 pytestmark = pytest.mark.usefixtures("cold_plan_caches")
 
 
-PLAN_PAGE_QUERIES = 12
+PLAN_PAGE_QUERIES = 9
 API_PLAN_QUERIES = 8
 
 
@@ -52,9 +52,10 @@ def test_plan_page_queries_do_not_grow_with_campaigns(alpha, login_as):
     assert resp.status_code == 200
     assert "Campaign 59" in resp.get_data(as_text=True)
     assert len(many) == len(few), "\n".join(many)
-    # Session 3, plan, brand, history with its counts, reviews, goals, audiences,
-    # campaigns, their goal links, the layout's brand switcher (17 before).
-    assert len(few) <= PLAN_PAGE_QUERIES, "\n".join(few)
+    # Session 3, plan with its brand, history with its counts, reviews, goals with
+    # audiences, campaigns, their goal links; the consultant's brand switcher comes with
+    # the session (17 before).
+    assert len(few) == PLAN_PAGE_QUERIES, "\n".join(few)
 
 
 def test_api_plan_queries_do_not_grow_with_campaigns(alpha, api):

@@ -10,17 +10,19 @@ import pytest
 from sqlalchemy import select, update
 
 from saas.extensions import db
-from saas.models import User
+from saas.models import Goal, User
 from saas.models.reviews import Finding, Review
 from saas.web.reviews import rendering
 from tenants.context import tenant_scope
+from tests.factories import PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 
-# The session's own (user session, membership, brand switcher, ...) plus the page's five:
+# The session's three (user session, membership, brand links; the consultant's switcher
+# comes from the brand links) plus the page's five:
 # the review with its brand, plan and revision; its findings with their deciders' names;
-# its comments with their authors' names; the revision's campaigns; the brand's goals.
-REVIEW_PAGE_QUERIES = 9
+# its comments with their authors' names; the revision's campaigns with the brand's goals.
+REVIEW_PAGE_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +69,8 @@ def test_a_page_from_kept_bodies_is_the_page_rendered_afresh(login_as, alpha, su
     )
     client.post(f"/reviews/{review_id}/findings/{ids[1]}", data={"decision": "accept"})
     fresh = _page(client, review_id)
-    assert rendering.kept_size() > 0
-    again = _page(client, review_id)  # every body from the store
+    assert rendering.kept_size() > 0 and len(rendering.sections) == 1
+    again = _page(client, review_id)  # the sections, every card in them, from the store
     rendering.forget_kept()
     assert again == fresh == _page(client, review_id)
 
@@ -173,3 +175,120 @@ def test_the_review_page_loads_in_a_fixed_number_of_queries(
     with count_queries() as counter:
         _page(client, review_id)
     assert counter.count == REVIEW_PAGE_QUERIES
+
+
+def _decide_token(html: str, finding_id: int) -> str:
+    form = re.search(
+        rf'action="/reviews/\d+/findings/{finding_id}" data-judge="accept">\s*'
+        r'<input type="hidden" name="csrf_token" value="([^"]+)"',
+        html,
+    )
+    assert form, "no accept form for the finding"
+    return form.group(1)
+
+
+def test_each_reader_gets_their_own_form_token_from_the_kept_sections(
+    login_as, alpha, submitted_broken, db_app, monkeypatch
+):
+    """The kept sections hold a placeholder, never a token: the second reader's page comes
+    from the store with the second reader's token, and each token works for its reader
+    only (real CSRF checks)."""
+    first, review_id, ids = _open(login_as, alpha, submitted_broken.plan_id)
+    second = db_app.test_client()
+    assert second.post(
+        "/login", data={"email": alpha.owner.user.email, "password": PASSWORD}
+    ).status_code in (302, 303)
+    monkeypatch.setitem(db_app.config, "WTF_CSRF_ENABLED", True)
+
+    page_one = first.get(f"/reviews/{review_id}").get_data(as_text=True)
+    assert len(rendering.sections) == 1
+    page_two = second.get(f"/reviews/{review_id}").get_data(as_text=True)
+    assert len(rendering.sections) == 1  # the owner's page used the consultant's sections
+    for page in (page_one, page_two):
+        assert rendering.CSRF_SLOT not in page
+    for kept in rendering.sections._entries.values():
+        text = kept[0]
+        assert rendering.CSRF_SLOT in text
+        assert _decide_token(page_one, ids[0]) not in text
+    token_one, token_two = _decide_token(page_one, ids[0]), _decide_token(page_two, ids[0])
+    assert token_one != token_two
+
+    url = f"/reviews/{review_id}/findings/{ids[0]}"
+    swapped = second.post(url, data={"decision": "accept", "csrf_token": token_one})
+    assert swapped.status_code == 400
+    own = second.post(url, data={"decision": "accept", "csrf_token": token_two})
+    assert own.status_code == 303
+
+
+def test_a_renamed_goal_and_a_changed_score_show_on_the_next_request(
+    login_as, alpha, submitted_broken
+):
+    client, review_id, ids = _open(login_as, alpha, submitted_broken.plan_id)
+    before = _page(client, review_id)
+    with tenant_scope(alpha.agency.id):
+        goal = db.session.scalars(select(Goal).where(Goal.brand_id == alpha.brand.id)).first()
+        assert f"<bdi>{goal.title}</bdi>" in before
+        goal.title = "Renamed goal for the board"
+        db.session.commit()
+    after = _page(client, review_id)
+    assert "<bdi>Renamed goal for the board</bdi>" in after
+
+    with tenant_scope(alpha.agency.id):
+        review = db.session.get(Review, review_id)
+        cid = next(iter(review.campaign_scores))
+        review.campaign_scores = {**review.campaign_scores, cid: 3}
+        db.session.commit()
+    score = re.search(rf'id="score-campaign-{cid}">([^<]*)<', _page(client, review_id))
+    assert score and score.group(1) == "score 3"
+
+
+def test_the_remembered_sharing_choice_shows_on_the_next_request(login_as, alpha, submitted_broken):
+    client, review_id, _ids = _open(login_as, alpha, submitted_broken.plan_id)
+    assert "Preselected: your answer last time." not in _page(client, review_id)
+    with tenant_scope(alpha.agency.id):  # nothing else on the page changes
+        db.session.execute(
+            update(User).where(User.id == alpha.consultant.user_id).values(share_comments=False)
+        )
+        db.session.commit()
+    page = _page(client, review_id)
+    assert "Preselected: your answer last time." in page
+    assert 'value="no" required checked' in page
+
+
+def test_completing_the_review_takes_its_forms_away_on_the_next_request(
+    login_as, alpha, submitted_broken
+):
+    client, review_id, ids = _open(login_as, alpha, submitted_broken.plan_id)
+    client.post(f"/reviews/{review_id}/findings/accept-all", data={"remaining": str(len(ids))})
+    assert "Add a comment" in _page(client, review_id)  # kept, with the forms
+    assert client.post(f"/reviews/{review_id}/complete", data={"verdict": "aligned"}).status_code
+    page = _page(client, review_id)
+    assert "Add a comment" not in page and 'data-judge="dismiss"' not in page
+
+
+def test_a_rejected_comment_is_shown_once_and_never_kept(login_as, alpha, submitted_broken):
+    client, review_id, _ids = _open(login_as, alpha, submitted_broken.plan_id)
+    _page(client, review_id)
+    kept = len(rendering.sections)
+    resp = client.post(
+        f"/reviews/{review_id}/comments", data={"body": "Typed but unshared", "shared": ""}
+    )
+    assert resp.status_code == 422
+    assert "Typed but unshared" in resp.get_data(as_text=True)
+    assert len(rendering.sections) == kept
+    assert "Typed but unshared" not in _page(client, review_id)
+
+
+def test_a_review_without_findings_shows_in_each_readers_language(login_as, alpha, persisted):
+    """No finding, so no card carries the language: the kept sections must still be one
+    per language (an Arabic reader was once served the English sections)."""
+    persisted.save("corrected_plan", alpha.team)
+    persisted.move("submitted", alpha.team)
+    client, review_id, ids = _open(login_as, alpha, persisted.plan_id)
+    assert ids == []
+    english = _page(client, review_id)
+    assert "Findings by campaign" in english
+    _set_locale(alpha, "ar")
+    arabic = _page(client, review_id)
+    assert "Findings by campaign" not in arabic and "No findings on this campaign." not in arabic
+    assert "الملاحظات حسب الحملة" in arabic

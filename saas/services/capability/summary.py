@@ -298,11 +298,16 @@ def _rule_config(brand_id: int) -> Effective:
 
 
 def capability_summary(
-    brand: Brand, role: str | None = None, *, today: date | None = None
+    brand: Brand,
+    role: str | None = None,
+    *,
+    today: date | None = None,
+    team_size: int | None = None,
 ) -> CapabilitySummary:
     """The brand's capability summary as ``role`` may see it (``None``: everything, for the
-    agency's own reports)."""
-    members = active_members(brand.id)
+    agency's own reports).  ``team_size``: the active members, when the caller has counted
+    them (the brand overview, in its one-row query): none means nothing more to read."""
+    members = [] if team_size == 0 else active_members(brand.id)
     if not members:
         return CapabilitySummary(members=0, rule=partial(_rule_config, brand.id))
     cfg = _rule_config(brand.id)

@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import defer, selectinload
 
 from saas.domain.alignment import messages
@@ -272,6 +272,40 @@ def goal_names(brand_id: int) -> list[tuple[int, str, str]]:
         .order_by(Goal.id)
     )
     return [(r.id, r.title, r.priority) for r in rows]
+
+
+@lru_cache(maxsize=1)
+def _names_statement() -> Select[Any]:
+    """Built once (the tenant criteria are still added per execution)."""
+    part_c = select(
+        literal("c").label("kind"),
+        Campaign.id,
+        Campaign.name,
+        Campaign.key.label("extra"),
+        Campaign.position.label("pos"),
+    ).where(Campaign.revision_id == bindparam("revision_id", type_=Integer))
+    part_g = select(literal("g"), Goal.id, Goal.title, Goal.priority, literal(0)).where(
+        Goal.brand_id == bindparam("brand_id", type_=Integer)
+    )
+    both = union_all(part_c, part_g).subquery()
+    return select(both.c.kind, both.c.id, both.c.name, both.c.extra).order_by(
+        both.c.kind, both.c.pos, both.c.id
+    )
+
+
+def names_of(
+    revision_id: int, brand_id: int
+) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """``campaign_names(revision_id)`` and ``goal_names(brand_id)`` in one query (a
+    ``UNION ALL``; each part gets the tenant's criteria): the review page prints both."""
+    rows = db.session.execute(
+        _names_statement(), {"revision_id": revision_id, "brand_id": brand_id}
+    )
+    campaigns: list[tuple[int, str, str]] = []
+    goals: list[tuple[int, str, str]] = []
+    for kind, row_id, name, extra in rows:
+        (campaigns if kind == "c" else goals).append((row_id, name, extra))
+    return campaigns, goals
 
 
 def render_finding(finding: Finding, locale: str) -> tuple[str, str]:

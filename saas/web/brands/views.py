@@ -127,7 +127,7 @@ def show(brand_id: int) -> ResponseReturnValue:
         "brands/show.html",
         brand=brand,
         overview=overview,
-        capability=capability_summary(brand, g.membership.role),
+        capability=capability_summary(brand, g.membership.role, team_size=overview.team_size),
         team_url=_team_url(brand),
         SKILL_LEVELS=SKILL_LEVELS,
         PRIORITY_LABELS=PRIORITY_LABELS,

@@ -85,6 +85,16 @@ def load_plan(plan_id: int) -> Plan:
         abort(404)
 
 
+def load_plan_with_brand(plan_id: int) -> tuple[Plan, Brand]:
+    """``load_plan`` and ``brand_of`` its brand, in one query."""
+    try:
+        plan, brand = plans_service.get_plan_with_brand(plan_id, role())
+    except NotFound:
+        abort(404)
+    use_brand(brand)
+    return plan, brand
+
+
 def require_drafter() -> None:
     if not allowed("plan.draft"):
         abort(403)

@@ -24,7 +24,14 @@ from saas.services.errors import NotFound, ServiceError
 from saas.services.plans import EditConflict, parse_version
 from saas.web.common import allowed, require
 from saas.web.plans import campaigns, comparison, table_cache
-from saas.web.plans.common import bp, brand_of, load_plan, require_drafter, role
+from saas.web.plans.common import (
+    bp,
+    brand_of,
+    load_plan,
+    load_plan_with_brand,
+    require_drafter,
+    role,
+)
 from saas.web.plans.conflicts import transition_message
 from saas.web.plans.forms import PlanActionForm, PlanForm
 
@@ -102,8 +109,7 @@ def _revision_context(
 ) -> dict[str, Any]:
     """What a page shows of a revision the caller has loaded: its campaign table (rendered
     once per input, see ``table_cache``), campaign and calendar item counts."""
-    goals = plans_service.goals_by_id(plan.brand_id)
-    audiences = plans_service.audiences_by_id(plan.brand_id)
+    goals, audiences = plans_service.link_targets(plan.brand_id)
     if calendar_count is None:
         calendar_count = plans_service.calendar_counts([revision.id]).get(revision.id, 0)
 
@@ -132,8 +138,7 @@ def _revision_context(
 @bp.route("/plans/<int:plan_id>")
 @require("plan.view")
 def show(plan_id: int) -> ResponseReturnValue:
-    plan = load_plan(plan_id)
-    brand = brand_of(plan.brand_id)
+    plan, brand = load_plan_with_brand(plan_id)
     # One query for every revision with its counts; the newest is the current one.
     history = plans_service.revision_history(plan, calendar_counts=True)
     if not history:

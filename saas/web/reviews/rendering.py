@@ -13,14 +13,26 @@ show (state, reason, decider's name, rule, severity, brand), its text and lesson
 the page's language, role (staff or not), whether the reader may create learning items,
 the learning URL's shape and the macro that renders it.  A decision, a rename or another
 language is a new key; the store is bounded (``KEPT_MAX`` entries, then it starts afresh).
+
+The three findings sections as a whole (by campaign, by goal, the whole plan: every card,
+comment and comment box) are kept the same way (``Reuse.whole``, ``sections``), keyed by
+everything they print: the card keys, the campaigns' and goals' names, the scores, the
+comments with their authors' names, the reader's remembered sharing choice, role and
+language (``views._sections_key``).  The forms in them carry the reader's CSRF token, which
+is never kept: the sections print ``CSRF_SLOT`` where it goes, a random text that differs
+in every process, and ``fill_csrf`` puts the reader's token in place as the page leaves.
+A page that shows a form's errors is rendered afresh.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from markupsafe import Markup
+
+from saas.services.plans.cache import BoundedCache
 
 # An id no row has (as ``views._ID_SLOT``): a piece rendered for it differs from the piece
 # of a real row only where that id is printed.
@@ -30,6 +42,20 @@ _SLOT_TEXT = str(SLOT)
 KEPT_MAX = 4096
 _kept: dict[Hashable, str] = {}
 
+# Whole findings sections: a review's are tens of kilobytes, so the store is weighed by
+# characters (about twice the text: the key holds the comments it printed).
+sections: BoundedCache[str] = BoundedCache(max_entries=512, max_weight=64 * 1024 * 1024)
+
+# Printed where a form's CSRF token goes in anything kept across requests; letters and
+# digits only, so escaping leaves it as it is, and unguessable, so no text a user writes
+# can ask for the reader's token to be put in its place.
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+
+
+def fill_csrf(text: str, token: str) -> str:
+    """``text`` with the reader's CSRF token where ``CSRF_SLOT`` was printed."""
+    return text.replace(CSRF_SLOT, token)
+
 
 def kept_size() -> int:
     """How many card bodies are kept across requests (for tests)."""
@@ -37,8 +63,9 @@ def kept_size() -> int:
 
 
 def forget_kept() -> None:
-    """Empty the store kept across requests (for tests)."""
+    """Empty the stores kept across requests (for tests)."""
     _kept.clear()
+    sections.clear()
 
 
 class Reuse:
@@ -76,6 +103,15 @@ class Reuse:
             _kept[full] = text
         out = self._done[full] = Markup(text)  # noqa: S704 - rendered by our template
         return out
+
+    def whole(self, key: Hashable, render: Callable[[], Any]) -> Markup:
+        """``render()``, kept across requests under ``key`` in ``sections`` (which must
+        hold every input the text shows, and no reader's secret: see the module's
+        docstring).  The macro's code is part of the key, as in ``kept``."""
+        func = getattr(render, "_func", render)
+        full = (getattr(func, "__code__", func), key)
+        text = sections.get_or_make(full, lambda: str(render()), lambda t: 2 * len(t))
+        return Markup(text)  # noqa: S704 - rendered by our template
 
     def stamped(self, key: Hashable, render: Callable[..., Any], value: int, *args: Any) -> Markup:
         """``render(SLOT, *args)`` once per ``key``, with ``value`` where SLOT was printed.

@@ -13,14 +13,16 @@ carries the re-rendered cards and summary the script swaps in, so nothing reload
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
@@ -45,7 +47,7 @@ from saas.web.reviews.forms import (
     RecommendationsForm,
     VerdictForm,
 )
-from saas.web.reviews.rendering import Reuse
+from saas.web.reviews.rendering import CSRF_SLOT, Reuse, fill_csrf
 
 bp = Blueprint("reviews", __name__)
 
@@ -145,8 +147,7 @@ def _context(
         names = reviews_service.user_names(
             [c.author_id for c in comments] + [f.decided_by_id for f in findings]
         )
-    campaigns = reviews_service.campaign_names(review.revision_id)
-    goals = reviews_service.goal_names(review.brand_id)
+    campaigns, goals = reviews_service.names_of(review.revision_id, review.brand_id)
     campaign_name = {cid: name for cid, name, _key in campaigns}
     goal_name = {gid: title for gid, title, _prio in goals}
 
@@ -213,6 +214,22 @@ def _context(
     verdict = review.verdict if review.status == "completed" else review.engine_verdict
     decision_form = forms.get("decision_form")
     comment_form = forms.get("comment_form")
+    can_act = staff and review.status == "open"
+    remembered_sharing = getattr(current_user, "share_comments", None)
+    sections_key = (
+        _sections_key(
+            review,
+            (page_key, can_act, remembered_sharing),
+            campaigns,
+            goals,
+            findings,
+            comments,
+            names,
+            card_keys,
+        )
+        if decision_form is None and comment_form is None  # a form's errors: afresh
+        else None
+    )
     recommendations_form = forms.get("recommendations_form") or RecommendationsForm(
         recommendations=review.recommendations
     )
@@ -223,7 +240,9 @@ def _context(
         revision=revision,
         brand=g.review_brand,
         staff=staff,
-        can_act=staff and review.status == "open",
+        can_act=can_act,
+        csrf=CSRF_SLOT if can_act else "",
+        sections_key=sections_key,
         verdict=verdict,
         findings=findings,
         rendered=rendered,
@@ -247,7 +266,7 @@ def _context(
         verdict_form=verdict_form,
         page_error=forms.get("page_error"),
         bulk_error=forms.get("bulk_error"),
-        remembered_sharing=getattr(current_user, "share_comments", None),
+        remembered_sharing=remembered_sharing,
         lesson_urls=lesson_urls,
         card_keys=card_keys,
         id_url=_id_url,
@@ -255,8 +274,55 @@ def _context(
     )
 
 
+def _sections_key(
+    review: Review,
+    reader: tuple[Any, bool, bool | None],
+    campaigns: list[tuple[int, str, str]],
+    goals: list[tuple[int, str, str]],
+    findings: list[Any],
+    comments: list[Any],
+    names: dict[int, str],
+    card_keys: dict[int, tuple[Any, ...]],
+) -> tuple[Any, ...]:
+    """Every input the review page's findings sections print (show.html, ``sections``):
+    the cards' keys (language, role, each finding's state and text), where each finding
+    sits, the campaigns and goals with their scores, the comments with their authors'
+    names, and the reader's part: the page's language and role (``page_key``: a review
+    without findings has no card to carry them), whether they may act, their remembered
+    sharing choice.  A change to any of them is a new key, so the next request renders
+    afresh (rendering.py)."""
+    return (
+        review.id,
+        reader,
+        request.script_root,
+        str(get_timezone()),
+        json.dumps(review.campaign_scores or {}, sort_keys=True),
+        json.dumps(review.goal_scores or {}, sort_keys=True),
+        tuple(campaigns),
+        tuple(goals),
+        tuple((card_keys[f.id], f.campaign_id, f.goal_id) for f in findings),
+        tuple(
+            (
+                c.id,
+                c.campaign_id,
+                c.goal_id,
+                c.body,
+                c.shared,
+                c.author_id,
+                names.get(c.author_id),
+                c.created_at,
+            )
+            for c in comments
+        ),
+    )
+
+
 def _page(review: Review, *, status: int = 200, **forms: Any) -> ResponseReturnValue:
-    return render_template("reviews/show.html", **_context(review, **forms)), status
+    ctx = _context(review, **forms)
+    html = render_template("reviews/show.html", **ctx)
+    if ctx["can_act"]:
+        html = fill_csrf(html, generate_csrf())
+    return html, status
 
 
 def _score_texts(ctx: dict[str, Any]) -> dict[str, str]:
@@ -284,8 +350,9 @@ def _judged(review: Review, finding_ids: list[int], message: str) -> ResponseRet
         if f is None:
             continue
         for with_forms, card_id in ((True, f"finding-{f.id}"), (False, f"finding-{f.id}-ref")):
-            cards[card_id] = render_template(
-                "reviews/_finding.html", f=f, with_forms=with_forms, **ctx
+            cards[card_id] = fill_csrf(
+                render_template("reviews/_finding.html", f=f, with_forms=with_forms, **ctx),
+                generate_csrf(),
             )
     counts = ctx["counts"]
     left = ngettext(
