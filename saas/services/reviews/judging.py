@@ -34,10 +34,29 @@ from tenants.models import utcnow
 
 
 @use_case
-def open_review(plan: Plan, membership: Membership, *, locale: str = "en") -> Review:
-    """Open (or return the open) review of the plan's current revision, engine pre-filled."""
+def open_review(
+    plan: Plan,
+    membership: Membership,
+    *,
+    locale: str = "en",
+    seen_revision_id: int | None = None,
+) -> Review:
+    """Open (or return the open) review of the plan's current revision, engine pre-filled.
+
+    ``seen_revision_id``: the revision the consultant was looking at (the plan page sends
+    it).  When the team has saved a newer one since, nothing is opened (409
+    ``edit_conflict``): a review of a revision nobody on the agency's side has seen would
+    judge the wrong plan."""
     require_staff(membership)
     revision = plans.current_revision(plan)
+    if seen_revision_id is not None and seen_revision_id != revision.id:
+        raise Conflict(
+            _(
+                "The team saved a newer revision of this plan after you opened it. "
+                "Nothing was opened: look at the current revision, then review it."
+            ),
+            code="edit_conflict",
+        )
     existing = open_review_for(revision.id)
     if existing is not None:
         return existing

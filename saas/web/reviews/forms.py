@@ -18,7 +18,10 @@ def _int_or_none(value: object) -> int | None:
 
 
 class OpenReviewForm(TandemForm):
-    """An empty form: the POST carries only the CSRF token."""
+    """The plan page's "Review this revision": the revision the consultant was looking at
+    (optional, so a form without it opens the current revision as before)."""
+
+    revision_id = HiddenField()
 
 
 class DecisionForm(TandemForm):

@@ -27,7 +27,7 @@ from werkzeug.routing import BuildError
 
 from saas.domain import plan_workflow
 from saas.extensions import db
-from saas.http import get_or_404
+from saas.http import get_or_404, parse_id
 from saas.http.errors import json_error
 from saas.i18n import gettext as _
 from saas.i18n import ngettext, text_direction, use_brand
@@ -115,7 +115,12 @@ def open(plan_id: int) -> ResponseReturnValue:  # noqa: A001 - endpoint reviews.
     if not form.validate_on_submit():
         abort(400)
     try:
-        review = reviews_service.open_review(plan, g.membership, locale=_locale())
+        review = reviews_service.open_review(
+            plan,
+            g.membership,
+            locale=_locale(),
+            seen_revision_id=parse_id(form.revision_id.data),
+        )
     except ServiceError as err:
         flash(err.message, "error")
         return redirect(_plan_url(plan_id), code=303)
