@@ -75,3 +75,32 @@ def test_the_refusal_reads_in_arabic(login_as, alpha, submitted_broken):
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "حفظ الفريق إصدارًا أحدث من هذه الخطة" in page
     assert _reviews(alpha, plan_id) == []
+
+
+def test_in_a_real_browser_the_stale_button_says_why_in_arabic(
+    browser, live_server, shot, alpha, submitted_broken
+):
+    """CSRF on, the real plan page: the form sends the revision shown; after the team saves
+    another, the click opens nothing and the plan page explains, on a phone and a desk."""
+    from tests.plans.test_browser import sign_in
+
+    plan_id = submitted_broken.plan_id
+    user = db.session.get(User, alpha.consultant.user_id)
+    user.locale = "ar"
+    db.session.commit()
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        sign_in(page, live_server, alpha.consultant.user.email)
+        page.goto(f"{live_server}/plans/{plan_id}")
+        submitted_broken.save("broken_plan", alpha.team)  # meanwhile, a newer revision
+        page.locator(f"form[action='/plans/{plan_id}/reviews'] button[type=submit]").click()
+        page.wait_for_url(f"{live_server}/plans/{plan_id}")
+        flash = page.locator(".flash-error")
+        assert "حفظ الفريق إصدارًا أحدث من هذه الخطة" in flash.inner_text()
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        width_used = page.evaluate("document.documentElement.scrollWidth")
+        assert width_used <= width, f"the plan page scrolls sideways ({width_used}px)"
+        shot(page, f"reviews-open-stale-revision-ar-{width}")
+        context.close()
+    assert _reviews(alpha, plan_id) == []

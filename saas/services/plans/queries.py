@@ -316,8 +316,8 @@ def _link_targets_statement() -> Select[Any]:
 
 
 def link_targets(brand_id: int) -> tuple[dict[int, GoalName], dict[int, AudienceName]]:
-    """``goals_by_id`` and ``audiences_by_id`` in one query (a ``UNION ALL``, each part
-    with the tenant's criteria), both by id: what a campaign table prints of its links."""
+    """The brand's goals and audiences by id, in one query (a ``UNION ALL``, each part
+    with the tenant's criteria): what a campaign table prints of its links."""
     goals: dict[int, GoalName] = {}
     audiences: dict[int, AudienceName] = {}
     for kind, row_id, label in db.session.execute(
@@ -328,25 +328,6 @@ def link_targets(brand_id: int) -> tuple[dict[int, GoalName], dict[int, Audience
         else:
             audiences[row_id] = AudienceName(row_id, label)
     return goals, audiences
-
-
-def goals_by_id(brand_id: int) -> dict[int, Any]:
-    """The brand's goals by id, each a row with ``id`` and ``title`` (what a campaign
-    table prints of its links), from a column query."""
-    rows = db.session.execute(
-        select(Goal.id, Goal.title).where(Goal.brand_id == brand_id).order_by(Goal.id)
-    )
-    return {row.id: row for row in rows}
-
-
-def audiences_by_id(brand_id: int) -> dict[int, Any]:
-    """The brand's audiences by id, each a row with ``id`` and ``name``."""
-    rows = db.session.execute(
-        select(Audience.id, Audience.name)
-        .where(Audience.brand_id == brand_id)
-        .order_by(Audience.name)
-    )
-    return {row.id: row for row in rows}
 
 
 _CAMPAIGN_FIELDS = tuple(getattr(Campaign, name) for name in CAMPAIGN_COLUMNS)
